@@ -1,0 +1,107 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * The read side and directory (D1 in the Worker, libSQL for Node tools). Member balances and
+ * every other per-member fact live in the Member actor; rows here are copies or directory data.
+ */
+
+export const programs = sqliteTable("programs", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  preset: text("preset").notNull(),
+  config: text("config", { mode: "json" }).notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+export const venues = sqliteTable(
+  "venues",
+  {
+    id: text("id").primaryKey(),
+    programId: text("program_id")
+      .notNull()
+      .references(() => programs.id),
+    name: text("name").notNull(),
+    timezone: text("timezone").notNull(),
+    participatesInCoalition: integer("participates_in_coalition", { mode: "boolean" }).notNull(),
+    earnRatePerDollar: real("earn_rate_per_dollar"),
+    allowCrossVenueRedemption: integer("allow_cross_venue_redemption", { mode: "boolean" }).notNull(),
+    maxCrossVenueRedemptionPercent: integer("max_cross_venue_redemption_percent").notNull(),
+    revenueSharePercent: integer("revenue_share_percent").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [index("venues_program_idx").on(table.programId)],
+);
+
+export const venueKeys = sqliteTable(
+  "venue_keys",
+  {
+    id: text("id").primaryKey(),
+    venueId: text("venue_id")
+      .notNull()
+      .references(() => venues.id),
+    programId: text("program_id").notNull(),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    label: text("label"),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (table) => [uniqueIndex("venue_keys_hash_idx").on(table.keyHash), index("venue_keys_venue_idx").on(table.venueId)],
+);
+
+export const members = sqliteTable(
+  "members",
+  {
+    id: text("id").primaryKey(),
+    programId: text("program_id")
+      .notNull()
+      .references(() => programs.id),
+    externalRef: text("external_ref"),
+    email: text("email"),
+    phone: text("phone"),
+    birthday: text("birthday"),
+    timezone: text("timezone").notNull(),
+    referralCode: text("referral_code").notNull(),
+    referredBy: text("referred_by"),
+    enrolledVia: text("enrolled_via").notNull(),
+    enrolledAt: text("enrolled_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("members_external_ref_idx")
+      .on(table.programId, table.externalRef)
+      .where(sql`${table.externalRef} IS NOT NULL`),
+    uniqueIndex("members_referral_code_idx").on(table.referralCode),
+    index("members_program_enrolled_idx").on(table.programId, table.enrolledAt, table.id),
+  ],
+);
+
+/**
+ * Which member an enrollment Idempotency-Key produced. The Member actor keeps the full replay;
+ * this row catches the same key sent again with a different externalRef, which addresses another actor.
+ */
+export const enrollmentKeys = sqliteTable(
+  "enrollment_keys",
+  {
+    programId: text("program_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    memberId: text("member_id").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.programId, table.idempotencyKey] })],
+);
+
+/** Replays for operator writes (programs, venues), which are directory rows rather than actor state. */
+export const operatorRequests = sqliteTable(
+  "operator_requests",
+  {
+    idempotencyKey: text("idempotency_key").notNull(),
+    route: text("route").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    response: text("response").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.route, table.idempotencyKey] })],
+);

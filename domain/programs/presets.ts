@@ -1,0 +1,71 @@
+import type { ProgramConfig } from "./program-config";
+
+/** The seed numbers of ARCHITECTURE.md §4. Operators start from one and override what differs. */
+const restaurant: ProgramConfig = {
+  kind: "venue",
+  currency: "USD",
+  timezone: "America/New_York",
+  tiers: [
+    { code: "BRONZE", multiplier: 1, qualify: { lifetimePoints: 0 } },
+    { code: "SILVER", multiplier: 1.25, qualify: { lifetimePoints: 500, lifetimeSpendCents: 50_000, visits: 5 } },
+    { code: "GOLD", multiplier: 1.5, qualify: { lifetimePoints: 2000, lifetimeSpendCents: 200_000, visits: 20 } },
+    { code: "PLATINUM", multiplier: 2, qualify: { lifetimePoints: 5000, lifetimeSpendCents: 500_000, visits: 50 } },
+  ],
+  earn: {
+    pointsPerDollar: 1,
+    firstVisitBonus: 100,
+    birthdayMonthBonus: 50,
+    postingDelayHours: 24,
+    redemptionPointsPerDollar: 100,
+  },
+  expiry: { mode: "after_earning", months: 12, warningDays: 30, lowestTierOnly: false },
+  requalification: { enabled: false, windowMonths: 12, maxDowngradeSteps: 1 },
+};
+
+const community: ProgramConfig = {
+  kind: "community",
+  currency: "USD",
+  timezone: "UTC",
+  tiers: [
+    { code: "BRONZE", multiplier: 1, qualify: { lifetimePoints: 0 } },
+    { code: "SILVER", multiplier: 1.25, qualify: { lifetimePoints: 500 } },
+    { code: "GOLD", multiplier: 1.5, qualify: { lifetimePoints: 2000 } },
+    { code: "DIAMOND", multiplier: 2, qualify: { lifetimePoints: 10_000 } },
+  ],
+  earn: {
+    pointsPerDollar: 0,
+    firstVisitBonus: 0,
+    birthdayMonthBonus: 0,
+    postingDelayHours: 0,
+    redemptionPointsPerDollar: 100,
+  },
+  expiry: { mode: "none", months: 12, warningDays: 2, lowestTierOnly: false },
+  requalification: { enabled: false, windowMonths: 12, maxDowngradeSteps: 1 },
+  community: {
+    joinBonus: 100,
+    voiceAma: { points: 50, minAttendedMinutes: 15 },
+    liveEvent: { points: 30 },
+    chat: { points: 10, minMessages: 5, minSpanHours: 2 },
+    dailyStreak: { points: 5 },
+    referral: { points: 100, secondLevelPercent: 25 },
+    cooldownMinutes: 60,
+    weeklyFeatureMultipliers: [1, 1.5, 2, 3],
+    decayWarningHours: 48,
+    channelsByTier: {
+      BRONZE: ["general", "introductions", "support"],
+      SILVER: ["alpha-signals", "governance-discussion"],
+      GOLD: ["founders-room", "early-access"],
+      DIAMOND: ["diamond-lounge", "strategy-council"],
+    },
+    actionTiers: {
+      scheduleAma: "GOLD",
+      createLiveEvent: "DIAMOND",
+      proposeGovernance: "DIAMOND",
+      voteGovernance: "GOLD",
+    },
+  },
+};
+
+export const presets = { restaurant, community } as const;
+export type PresetName = keyof typeof presets;
+export const presetNames = Object.keys(presets) as [PresetName, ...PresetName[]];

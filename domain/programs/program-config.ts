@@ -1,0 +1,129 @@
+import { z } from "@hono/zod-openapi";
+
+/** A rung of the tier ladder. A member qualifies when ANY of the thresholds is met (§4). */
+export const TierSchema = z
+  .object({
+    code: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, "tier codes are UPPER_SNAKE_CASE"),
+    multiplier: z.number().min(1).max(10),
+    qualify: z
+      .object({
+        lifetimePoints: z.number().int().min(0).optional(),
+        lifetimeSpendCents: z.number().int().min(0).optional(),
+        visits: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  })
+  .strict()
+  .openapi("Tier");
+
+export const EarnRulesSchema = z
+  .object({
+    pointsPerDollar: z.number().min(0).max(100),
+    firstVisitBonus: z.number().int().min(0).max(1_000_000),
+    birthdayMonthBonus: z.number().int().min(0).max(1_000_000),
+    postingDelayHours: z.number().min(0).max(24 * 30),
+    /** What points are worth when redeemed: 100 points are $1 unless the program says otherwise (§3). */
+    redemptionPointsPerDollar: z.number().int().min(1).max(100_000),
+  })
+  .strict();
+
+export const ExpiryPolicySchema = z
+  .object({
+    mode: z.enum(["none", "after_earning", "after_inactivity"]),
+    months: z.number().int().min(1).max(120),
+    warningDays: z.number().int().min(0).max(365),
+    lowestTierOnly: z.boolean(),
+  })
+  .strict();
+
+export const RequalificationSchema = z
+  .object({
+    enabled: z.boolean(),
+    windowMonths: z.number().int().min(1).max(60),
+    maxDowngradeSteps: z.number().int().min(0).max(10),
+  })
+  .strict();
+
+export const CommunityRulesSchema = z
+  .object({
+    joinBonus: z.number().int().min(0),
+    voiceAma: z.object({ points: z.number().int().min(0), minAttendedMinutes: z.number().int().min(0) }).strict(),
+    liveEvent: z.object({ points: z.number().int().min(0) }).strict(),
+    chat: z
+      .object({
+        points: z.number().int().min(0),
+        minMessages: z.number().int().min(1),
+        minSpanHours: z.number().min(0),
+      })
+      .strict(),
+    dailyStreak: z.object({ points: z.number().int().min(0) }).strict(),
+    referral: z.object({ points: z.number().int().min(0), secondLevelPercent: z.number().min(0).max(100) }).strict(),
+    cooldownMinutes: z.number().int().min(0),
+    /** Multiplier by number of distinct features used this week: index 0 = 1 feature, last = that many or more. */
+    weeklyFeatureMultipliers: z.array(z.number().min(1).max(10)).min(1).max(10),
+    decayWarningHours: z.number().int().min(0),
+    /** Chat channels open at each tier (cumulative up the ladder), keyed by tier code. */
+    channelsByTier: z.record(z.string(), z.array(z.string().min(1).max(64)).max(50)),
+    /** Minimum tier for each gated action. */
+    actionTiers: z
+      .object({
+        scheduleAma: z.string(),
+        createLiveEvent: z.string(),
+        proposeGovernance: z.string(),
+        voteGovernance: z.string(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const ProgramConfigSchema = z
+  .object({
+    kind: z.enum(["venue", "community"]),
+    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"),
+    timezone: z.string().min(1),
+    tiers: z.array(TierSchema).min(1).max(10),
+    earn: EarnRulesSchema,
+    expiry: ExpiryPolicySchema,
+    requalification: RequalificationSchema,
+    community: CommunityRulesSchema.optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const codes = config.tiers.map((tier) => tier.code);
+    if (new Set(codes).size !== codes.length) {
+      ctx.addIssue({ code: "custom", path: ["tiers"], message: "tier codes must be unique" });
+    }
+    config.tiers.forEach((tier, index) => {
+      if (index === 0) return;
+      const previous = config.tiers[index - 1];
+      if (tier.multiplier < previous.multiplier) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", index, "multiplier"],
+          message: `tier ${tier.code} has a lower multiplier than ${previous.code}; the ladder must not go down`,
+        });
+      }
+      if (Object.keys(tier.qualify).length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", index, "qualify"],
+          message: `tier ${tier.code} needs at least one qualifying threshold`,
+        });
+      }
+    });
+    if (config.community) {
+      for (const [action, tierCode] of Object.entries(config.community.actionTiers)) {
+        if (!codes.includes(tierCode)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["community", "actionTiers", action],
+            message: `unknown tier ${tierCode}; expected one of ${codes.join(", ")}`,
+          });
+        }
+      }
+    }
+  })
+  .openapi("ProgramConfig");
+
+export type ProgramConfig = z.infer<typeof ProgramConfigSchema>;
+export type Tier = z.infer<typeof TierSchema>;

@@ -1,0 +1,3 @@
+import type { Principal } from "./auth/principal";
+
+export type AppEnv = { Bindings: Env; Variables: { principal: Principal } };

@@ -1,0 +1,47 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import type { AppEnv } from "./app-env";
+import { defaultHook, notFound, onError } from "./errors/handlers";
+import { limitBody, requireJsonBody } from "./middleware/json-body";
+import { healthRoutes } from "./routes/health";
+import { memberRoutes } from "./routes/members";
+import { programMemberRoutes } from "./routes/program-members";
+import { programRoutes } from "./routes/programs";
+import { venueKeyRoutes } from "./routes/venue-keys";
+import { venueRoutes } from "./routes/venues";
+
+export const apiInfo = {
+  title: "Loyalty engine API",
+  version: "1.0.0",
+  license: { name: "Proprietary" },
+  description:
+    "Venues and web3 communities on one actor-based ledger. Errors are always JSON `{\"error\":{\"code\",\"message\"}}`. Writes take an `Idempotency-Key` header; a replay answers the first result with `Idempotent-Replayed: true`.",
+};
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook });
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use("/v1/*", limitBody, requireJsonBody);
+
+  app.route("/health", healthRoutes);
+  app.route("/v1/programs", programRoutes);
+  app.route("/v1/programs", venueRoutes);
+  app.route("/v1/programs", programMemberRoutes);
+  app.route("/v1/venues", venueKeyRoutes);
+  app.route("/v1/members", memberRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator token (OPERATOR_TOKEN)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "venueKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A venue API key (vk_…), issued by the operator",
+  });
+  app.doc("/openapi.json", { openapi: "3.0.3", info: apiInfo, servers: [{ url: "/" }] });
+  app.get("/docs", Scalar({ url: "/openapi.json", cdn: "/docs/scalar.js", pageTitle: "Loyalty engine API" }));
+  return app;
+}

@@ -1,0 +1,38 @@
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { MiddlewareHandler } from "hono";
+import { venueKeys } from "../../db/schema";
+import type { AppEnv } from "../app-env";
+import { ApiError } from "../errors/api-error";
+import { secretsEqual, sha256Hex } from "./crypto";
+
+type Allowed = { operator?: boolean; venue?: boolean };
+
+const bearerPattern = /^Bearer\s+(\S+)\s*$/i;
+export const venueKeyPrefix = "vk_";
+
+/** Authenticates the bearer as the operator token or a venue API key, whichever `allowed` accepts. */
+export function requireAuth(allowed: Allowed): MiddlewareHandler<AppEnv> {
+  return async function requireAuth(c, next) {
+    const header = c.req.header("Authorization");
+    const token = header?.match(bearerPattern)?.[1];
+    if (!token) throw new ApiError(401, "unauthorized", "Send Authorization: Bearer <operator token or venue API key>");
+
+    if (token.startsWith(venueKeyPrefix)) {
+      const keyHash = await sha256Hex(token);
+      const [key] = await drizzle(c.env.DB).select().from(venueKeys).where(eq(venueKeys.keyHash, keyHash)).limit(1);
+      if (!key || key.revokedAt) throw new ApiError(401, "unauthorized", "Unknown or revoked venue API key");
+      if (!allowed.venue) throw new ApiError(403, "operator_only", "This route needs the operator token, not a venue API key");
+      c.set("principal", { kind: "venue", venueId: key.venueId, programId: key.programId, keyId: key.id });
+      return next();
+    }
+
+    const operatorToken = c.env.OPERATOR_TOKEN;
+    if (!operatorToken || !(await secretsEqual(token, operatorToken))) {
+      throw new ApiError(401, "unauthorized", "Unknown bearer token");
+    }
+    if (!allowed.operator) throw new ApiError(403, "venue_only", "This route needs a venue API key");
+    c.set("principal", { kind: "operator" });
+    return next();
+  };
+}

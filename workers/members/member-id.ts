@@ -1,0 +1,21 @@
+import { base32, digestBytes } from "../auth/crypto";
+
+const memberIdPattern = /^mem_[0-9a-hjkmnp-tv-z]{24}$/;
+
+/**
+ * A member's id is derived from its natural identity, so every enrollment of the same person
+ * reaches the same Member actor, which serialises them and creates the member once: the
+ * externalRef within the program when there is one, otherwise the enrollment's Idempotency-Key.
+ */
+export async function deriveMemberId(programId: string, identity: { externalRef: string } | { idempotencyKey: string }) {
+  const source = "externalRef" in identity ? `ref\u0000${identity.externalRef}` : `key\u0000${identity.idempotencyKey}`;
+  return `mem_${base32(await digestBytes(`${programId}\u0000${source}`), 24)}`;
+}
+
+export async function deriveReferralCode(memberId: string): Promise<string> {
+  return base32(await digestBytes(`referral\u0000${memberId}`), 10).toUpperCase();
+}
+
+export function isMemberId(value: string): boolean {
+  return memberIdPattern.test(value);
+}

@@ -1,0 +1,151 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { enrollmentKeys, members } from "../../db/schema";
+import { MemberProfileSchema } from "../../domain/members/member-profile";
+import { isValidBirthday } from "../../domain/time/time-zone";
+import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
+import type { AppEnv } from "../app-env";
+import { assertProgramAccess } from "../auth/principal";
+import { requireAuth } from "../auth/require-auth";
+import { ApiError } from "../errors/api-error";
+import { errorResponses } from "../errors/error-schemas";
+import { defaultHook } from "../errors/handlers";
+import { IdempotencyKeyHeaderSchema, readIdempotencyKey, replayHeader } from "../idempotency/idempotency-key";
+import { requestHash } from "../idempotency/request-hash";
+import { deriveMemberId, deriveReferralCode, isMemberId } from "../members/member-id";
+import { findProgram } from "../programs/program-directory";
+import { TimeZoneSchema, operatorOrVenueSecurity } from "../schemas/common";
+
+const EnrollSchema = z
+  .object({
+    programId: z.string().min(1).max(64).optional().openapi({ description: "Required with the operator token; a venue key implies its program" }),
+    externalRef: z.string().trim().min(1).max(128).optional().openapi({ description: "Your id for this person (POS customer id); unique within the program", example: "pos-customer-1042" }),
+    email: z.email().max(254).optional(),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be E.164, e.g. +14155550123").optional(),
+    birthday: z.string().refine(isValidBirthday, "must be MM-DD, e.g. 07-14").optional().openapi({ example: "07-14" }),
+    timezone: TimeZoneSchema.optional().openapi({ description: "Defaults to the program's time zone" }),
+    referralCode: z.string().trim().min(4).max(32).optional().openapi({ description: "Another member's referral code" }),
+  })
+  .strict()
+  .openapi("Enrollment");
+
+const MemberIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+const enroll = createRoute({
+  operationId: "enroll",
+  method: "post",
+  path: "/",
+  tags: ["Members"],
+  summary: "Enroll a member",
+  description:
+    "Idempotent by Idempotency-Key and by externalRef within the program: enrolling the same externalRef again answers 200 with the existing member. A request needs at least one of the two.",
+  security: operatorOrVenueSecurity,
+  middleware: [requireAuth({ operator: true, venue: true })] as const,
+  request: {
+    headers: IdempotencyKeyHeaderSchema,
+    body: { required: true, content: { "application/json": { schema: EnrollSchema } } },
+  },
+  responses: {
+    201: { description: "Enrolled", content: { "application/json": { schema: MemberProfileSchema } } },
+    200: { description: "Already enrolled (same externalRef): the existing member", content: { "application/json": { schema: MemberProfileSchema } } },
+    ...errorResponses(400, 401, 403, 404, 413, 422),
+  },
+});
+
+const getMember = createRoute({
+  operationId: "getMember",
+  method: "get",
+  path: "/{id}",
+  tags: ["Members"],
+  summary: "Get a member",
+  security: operatorOrVenueSecurity,
+  middleware: [requireAuth({ operator: true, venue: true })] as const,
+  request: { params: MemberIdParams },
+  responses: {
+    200: { description: "The member", content: { "application/json": { schema: MemberProfileSchema } } },
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+export const memberRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+memberRoutes.openapi(enroll, async (c) => {
+  const body = c.req.valid("json");
+  const principal = c.get("principal");
+  const programId = body.programId ?? (principal.kind === "venue" ? principal.programId : undefined);
+  if (!programId) throw new ApiError(422, "validation_failed", "programId is required with the operator token", { fields: [{ path: "programId", message: "Required" }] });
+  assertProgramAccess(principal, programId);
+
+  const idempotencyKey = readIdempotencyKey(c);
+  if (!idempotencyKey && !body.externalRef) {
+    throw new ApiError(400, "idempotency_key_missing", "Send an Idempotency-Key header or an externalRef so a retry cannot enroll the person twice");
+  }
+  const hash = await requestHash("enroll_member", programId, { ...body, programId });
+  const db = drizzle(c.env.DB);
+  if (idempotencyKey) {
+    const [earlier] = await db
+      .select()
+      .from(enrollmentKeys)
+      .where(and(eq(enrollmentKeys.programId, programId), eq(enrollmentKeys.idempotencyKey, idempotencyKey)));
+    if (earlier && earlier.requestHash !== hash) {
+      throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used with a different request");
+    }
+  }
+
+  const program = await findProgram(c.env.DB, programId);
+  const referredBy = body.referralCode ? await findReferrer(c.env.DB, programId, body.referralCode) : null;
+  const memberId = await deriveMemberId(programId, body.externalRef ? { externalRef: body.externalRef } : { idempotencyKey: idempotencyKey! });
+  const reply = await c.env.MEMBER.getByName(memberId).enroll({
+    v: memberRpcVersion,
+    idempotencyKey,
+    requestHash: hash,
+    request: {
+      id: memberId,
+      programId,
+      externalRef: body.externalRef ?? null,
+      email: body.email ?? null,
+      phone: body.phone ?? null,
+      birthday: body.birthday ?? null,
+      timezone: body.timezone ?? program.config.timezone,
+      referralCode: await deriveReferralCode(memberId),
+      referredBy,
+      tier: program.config.tiers[0].code,
+      enrolledVia: principal.kind === "venue" ? principal.venueId : "operator",
+    },
+  });
+  if (reply.status === 422) throw new ApiError(422, reply.body.error.code, reply.body.error.message);
+
+  // The directory copy is written after the actor decided; a retry after a crash here rewrites it.
+  const profile = reply.body;
+  await db.batch([
+    db.insert(members).values(profile).onConflictDoNothing(),
+    ...(idempotencyKey
+      ? [db.insert(enrollmentKeys).values({ programId, idempotencyKey, requestHash: hash, memberId, createdAt: profile.enrolledAt }).onConflictDoNothing()]
+      : []),
+  ]);
+  if (reply.replayed) c.header(replayHeader, "true");
+  return c.json(profile, reply.status);
+});
+
+memberRoutes.openapi(getMember, async (c) => {
+  const { id } = c.req.valid("param");
+  if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  const reply = await c.env.MEMBER.getByName(id).profile();
+  if (reply.status === 404) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  assertProgramAccess(c.get("principal"), reply.body.programId);
+  return c.json(reply.body, 200);
+});
+
+async function findReferrer(db: D1Database, programId: string, referralCode: string): Promise<string> {
+  const [referrer] = await drizzle(db)
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.referralCode, referralCode.toUpperCase())));
+  if (!referrer) {
+    throw new ApiError(422, "unknown_referral_code", `No member of this program has referral code ${referralCode}`, {
+      fields: [{ path: "referralCode", message: "unknown referral code" }],
+    });
+  }
+  return referrer.id;
+}
