@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * Demo data, created through the public API so members live in their actors as in production.
+ * Safe to run again: programs and venues use fixed Idempotency-Keys, members use externalRef, and
+ * venue keys (shown once by the API) are kept in a git-ignored file and reused while still valid.
+ */
+
+type Json = Record<string, any>;
+export type SeedSummary = {
+  programs: { name: string; id: string; preset: string }[];
+  venueKeys: { venue: string; venueId: string; key: string }[];
+  members: { program: string; externalRef: string; id: string; referralCode: string }[];
+};
+
+const coalition = {
+  key: "seed-program-harbour",
+  name: "Harbour Street Coalition",
+  preset: "restaurant",
+  venues: [
+    { key: "seed-venue-pizza", name: "Harbour Pizza", revenueSharePercent: 5 },
+    { key: "seed-venue-tacos", name: "Dockside Tacos", revenueSharePercent: 5 },
+    { key: "seed-venue-bar", name: "Lighthouse Bar", maxCrossVenueRedemptionPercent: 50, revenueSharePercent: 7.5 },
+  ],
+  members: [
+    { externalRef: "demo-ada", email: "ada@example.com", birthday: "12-10", timezone: "America/New_York" },
+    { externalRef: "demo-grace", email: "grace@example.com", birthday: "12-09", timezone: "America/Chicago" },
+    { externalRef: "demo-linus", phone: "+14155550123", timezone: "America/Los_Angeles" },
+  ],
+};
+
+const community = {
+  key: "seed-program-nebula",
+  name: "Nebula DAO",
+  preset: "community",
+  members: [
+    { externalRef: "demo-satoshi", email: "satoshi@example.com", timezone: "Asia/Tokyo" },
+    { externalRef: "demo-vitalik", email: "vitalik@example.com", timezone: "Europe/Zurich" },
+    { externalRef: "demo-hal", email: "hal@example.com", timezone: "UTC" },
+  ],
+};
+
+export async function seed(baseUrl: string, operatorToken: string, credentialsFile: string): Promise<SeedSummary> {
+  const api = async (method: string, route: string, token: string, body?: unknown, idempotencyKey?: string) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+    const response = await fetch(`${baseUrl}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await response.json()) as Json;
+    return { status: response.status, json };
+  };
+  const must = async (method: string, route: string, token: string, body?: unknown, idempotencyKey?: string) => {
+    const response = await api(method, route, token, body, idempotencyKey);
+    if (response.status >= 300) throw new Error(`seed: ${method} ${route} answered ${response.status} ${JSON.stringify(response.json)}`);
+    return response.json;
+  };
+
+  const saved: Record<string, string> = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, "utf8")) : {};
+  const summary: SeedSummary = { programs: [], venueKeys: [], members: [] };
+
+  const harbour = await must("POST", "/v1/programs", operatorToken, { name: coalition.name, preset: coalition.preset }, coalition.key);
+  summary.programs.push({ name: harbour.name, id: harbour.id, preset: harbour.preset });
+  let firstVenueKey = "";
+  for (const venue of coalition.venues) {
+    const { key, ...settings } = venue;
+    const created = await must("POST", `/v1/programs/${harbour.id}/venues`, operatorToken, settings, key);
+    let apiKey = saved[created.id];
+    if (!apiKey || (await api("GET", `/v1/programs/${harbour.id}/venues`, apiKey)).status !== 200) {
+      apiKey = (await must("POST", `/v1/venues/${created.id}/keys`, operatorToken, { label: "demo kiosk" })).key;
+      saved[created.id] = apiKey;
+    }
+    firstVenueKey ||= apiKey;
+    summary.venueKeys.push({ venue: created.name, venueId: created.id, key: apiKey });
+  }
+  mkdirSync(path.dirname(credentialsFile), { recursive: true });
+  writeFileSync(credentialsFile, JSON.stringify(saved, null, 2));
+
+  for (const member of coalition.members) {
+    const enrolled = await must("POST", "/v1/members", firstVenueKey, member);
+    summary.members.push({ program: coalition.name, externalRef: member.externalRef, id: enrolled.id, referralCode: enrolled.referralCode });
+  }
+
+  const nebula = await must("POST", "/v1/programs", operatorToken, { name: community.name, preset: community.preset }, community.key);
+  summary.programs.push({ name: nebula.name, id: nebula.id, preset: nebula.preset });
+  for (const member of community.members) {
+    const enrolled = await must("POST", "/v1/members", operatorToken, { ...member, programId: nebula.id });
+    summary.members.push({ program: community.name, externalRef: member.externalRef, id: enrolled.id, referralCode: enrolled.referralCode });
+  }
+  return summary;
+}

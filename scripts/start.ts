@@ -1,0 +1,93 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { deployRewardToken } from "../contracts/deploy";
+import { ensureDevVars } from "./dev-vars";
+import { ProcessGroup, rpcAnswers, waitFor } from "./processes";
+import { seed } from "./seed";
+
+/**
+ * `npm start`: the whole engine on this machine. A local EVM with the reward token deployed,
+ * D1 migrated and seeded, and `wrangler dev`, all on 127.0.0.1. State persists in .wrangler/state,
+ * so a second start reuses it (the chain is fresh each time; the token is redeployed).
+ */
+const apiPort = Number(process.env.PORT ?? 8787);
+const chainPort = Number(process.env.CHAIN_PORT ?? 8545);
+const stateDir = process.env.STATE_DIR ?? ".wrangler/state";
+const logDir = path.join(stateDir, "..", "logs");
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const chainUrl = `http://127.0.0.1:${chainPort}`;
+
+const step = (message: string) => console.log(`▸ ${message}`);
+
+const vars = ensureDevVars();
+const processes = new ProcessGroup(logDir);
+
+step(`local chain: hardhat node on ${chainUrl}`);
+if (await rpcAnswers(chainUrl).catch(() => false)) {
+  console.log(`  something already answers JSON-RPC on ${chainUrl}; using it`);
+} else {
+  processes.start("chain", "hardhat", ["node", "--hostname", "127.0.0.1", "--port", String(chainPort)]);
+  await waitFor("hardhat node", () => rpcAnswers(chainUrl), 60_000);
+}
+
+step("reward token: compiling with solc + OpenZeppelin 5 and deploying");
+const token = await deployRewardToken(chainUrl, vars.SETTLER_PRIVATE_KEY);
+console.log(`  RewardToken at ${token.address}`);
+
+step("D1: applying migrations to the local database");
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
+  encoding: "utf8",
+  env: { ...process.env, CI: "true" },
+});
+if (migrate.status !== 0) {
+  console.error(migrate.stdout, migrate.stderr);
+  throw new Error("wrangler d1 migrations apply failed");
+}
+
+step(`API: wrangler dev on ${apiUrl}`);
+processes.start(
+  "api",
+  "wrangler",
+  [
+    "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(apiPort),
+    "--persist-to", stateDir,
+    "--var", `TOKEN_ADDRESS:${token.address}`,
+    "--var", `CHAIN_RPC_URL:${chainUrl}`,
+    "--show-interactive-dev-session=false",
+  ],
+  { echo: false },
+);
+await waitFor("wrangler dev", async () => (await fetch(`${apiUrl}/health`)).ok, 120_000);
+
+step("seed: demo programs, venues, venue keys and members (reused when already there)");
+const summary = await seed(apiUrl, vars.OPERATOR_TOKEN, path.join(stateDir, "demo-credentials.json"));
+
+console.log(`
+Loyalty engine is running.
+
+  API             ${apiUrl}
+  API reference   ${apiUrl}/docs
+  OpenAPI         ${apiUrl}/openapi.json
+  Local chain     ${chainUrl} (chain id 31337), RewardToken ${token.address}
+  Logs            ${path.join(logDir, "api.log")}, ${path.join(logDir, "chain.log")}
+
+Operator token    ${vars.OPERATOR_TOKEN}
+
+Programs
+${summary.programs.map((program) => `  ${program.name.padEnd(26)} ${program.id}  (${program.preset})`).join("\n")}
+
+Venue API keys (one per venue)
+${summary.venueKeys.map((venue) => `  ${venue.venue.padEnd(26)} ${venue.key}`).join("\n")}
+
+Members
+${summary.members.map((member) => `  ${member.externalRef.padEnd(14)} ${member.id}  ${member.program}`).join("\n")}
+
+Try:
+  curl -s ${apiUrl}/v1/members/${summary.members[0].id} -H 'Authorization: Bearer ${summary.venueKeys[0].key}'
+  curl -s -X POST ${apiUrl}/v1/members -H 'Authorization: Bearer ${summary.venueKeys[0].key}' \\
+       -H 'Content-Type: application/json' -H 'Idempotency-Key: '$(uuidgen 2>/dev/null || date +%s%N) \\
+       -d '{"email":"new@example.com","birthday":"03-14"}'
+
+Ctrl-C stops everything.`);
