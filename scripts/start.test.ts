@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
 type Started = { child: ChildProcess; output: () => string };
 
 /** Runs `npm start` as a user would and waits until it prints that everything is running. */
-async function start(env: NodeJS.ProcessEnv): Promise<Started> {
+async function start(env: Record<string, string>): Promise<Started> {
   const child = spawn("npm", ["start"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
@@ -61,10 +61,10 @@ describe("npm start", () => {
       STATE_DIR: path.join(mkdtempSync(path.join(tmpdir(), "loyalty-start-")), "state"),
     };
     const api = `http://127.0.0.1:${apiPort}`;
-    const operator = { Authorization: `Bearer ${parseDotenv(readFileSync(".dev.vars", "utf8")).OPERATOR_TOKEN}` };
-
     const first = await start(env);
     running.push(first);
+    // Read after the first start: on a fresh clone `npm start` is what creates .dev.vars.
+    const operator = { Authorization: `Bearer ${parseDotenv(readFileSync(".dev.vars", "utf8")).OPERATOR_TOKEN}` };
     expect((await fetch(`${api}/openapi.json`)).status).toBe(200);
     expect(await (await fetch(`${api}/docs`)).text()).toContain("/openapi.json");
     const programs = (await (await fetch(`${api}/v1/programs`, { headers: operator })).json()) as { programs: { id: string; name: string }[] };

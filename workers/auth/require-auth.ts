@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { MiddlewareHandler } from "hono";
 import { venueKeys } from "../../db/schema";
 import type { AppEnv } from "../app-env";
+import { TtlCache } from "../cache/ttl-cache";
 import { ApiError } from "../errors/api-error";
 import { secretsEqual, sha256Hex } from "./crypto";
 
@@ -10,6 +11,21 @@ type Allowed = { operator?: boolean; venue?: boolean };
 
 const bearerPattern = /^Bearer\s+(\S+)\s*$/i;
 export const venueKeyPrefix = "vk_";
+
+type VenuePrincipal = { kind: "venue"; venueId: string; programId: string; keyId: string };
+
+/** Valid venue keys by hash; a revocation reaches other isolates within the TTL. */
+export const venueKeyCache = new TtlCache<VenuePrincipal>(60_000, 10_000);
+
+async function findVenueKey(db: D1Database, keyHash: string): Promise<VenuePrincipal | null> {
+  const cached = venueKeyCache.get(keyHash);
+  if (cached) return cached;
+  const [key] = await drizzle(db).select().from(venueKeys).where(eq(venueKeys.keyHash, keyHash)).limit(1);
+  if (!key || key.revokedAt) return null;
+  const principal = { kind: "venue" as const, venueId: key.venueId, programId: key.programId, keyId: key.id };
+  venueKeyCache.set(keyHash, principal);
+  return principal;
+}
 
 /** Authenticates the bearer as the operator token or a venue API key, whichever `allowed` accepts. */
 export function requireAuth(allowed: Allowed): MiddlewareHandler<AppEnv> {
@@ -19,11 +35,10 @@ export function requireAuth(allowed: Allowed): MiddlewareHandler<AppEnv> {
     if (!token) throw new ApiError(401, "unauthorized", "Send Authorization: Bearer <operator token or venue API key>");
 
     if (token.startsWith(venueKeyPrefix)) {
-      const keyHash = await sha256Hex(token);
-      const [key] = await drizzle(c.env.DB).select().from(venueKeys).where(eq(venueKeys.keyHash, keyHash)).limit(1);
-      if (!key || key.revokedAt) throw new ApiError(401, "unauthorized", "Unknown or revoked venue API key");
+      const principal = await findVenueKey(c.env.DB, await sha256Hex(token));
+      if (!principal) throw new ApiError(401, "unauthorized", "Unknown or revoked venue API key");
       if (!allowed.venue) throw new ApiError(403, "operator_only", "This route needs the operator token, not a venue API key");
-      c.set("principal", { kind: "venue", venueId: key.venueId, programId: key.programId, keyId: key.id });
+      c.set("principal", principal);
       return next();
     }
 

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { programs, venues } from "../../db/schema";
 import type { ProgramConfig } from "../../domain/programs/program-config";
+import { TtlCache } from "../cache/ttl-cache";
 import { ApiError } from "../errors/api-error";
 
 export type ProgramRecord = {
@@ -12,10 +13,17 @@ export type ProgramRecord = {
   createdAt: string;
 };
 
+/** Programs are read on every enrollment and earn; their configuration changes rarely. */
+const programCache = new TtlCache<ProgramRecord>(30_000, 1_000);
+
 export async function findProgram(db: D1Database, programId: string): Promise<ProgramRecord> {
+  const cached = programCache.get(programId);
+  if (cached) return cached;
   const [program] = await drizzle(db).select().from(programs).where(eq(programs.id, programId)).limit(1);
   if (!program) throw new ApiError(404, "program_not_found", `No program ${programId}`);
-  return { ...program, config: program.config as ProgramConfig };
+  const record = { ...program, config: program.config as ProgramConfig };
+  programCache.set(programId, record);
+  return record;
 }
 
 export async function findVenue(db: D1Database, venueId: string) {

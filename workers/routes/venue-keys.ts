@@ -4,7 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { venueKeys } from "../../db/schema";
 import type { AppEnv } from "../app-env";
 import { randomToken, sha256Hex } from "../auth/crypto";
-import { requireAuth, venueKeyPrefix } from "../auth/require-auth";
+import { requireAuth, venueKeyCache, venueKeyPrefix } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
@@ -123,6 +123,7 @@ venueKeyRoutes.openapi(revokeKey, async (c) => {
     .where(and(eq(venueKeys.id, keyId), eq(venueKeys.venueId, venueId), isNull(venueKeys.revokedAt)));
   const [row] = await db.select().from(venueKeys).where(and(eq(venueKeys.id, keyId), eq(venueKeys.venueId, venueId)));
   if (!row) throw new ApiError(404, "key_not_found", `Venue ${venueId} has no key ${keyId}`);
-  const { keyHash: _hash, ...shown } = row;
+  const { keyHash, ...shown } = row;
+  venueKeyCache.delete(keyHash);
   return c.json(shown, 200);
 });
