@@ -20,6 +20,7 @@ const restaurant: ProgramConfig = {
   },
   expiry: { mode: "after_earning", months: 12, warningDays: 30, lowestTierOnly: false },
   requalification: { enabled: false, windowMonths: 12, maxDowngradeSteps: 1 },
+  campaigns: [],
 };
 
 const community: ProgramConfig = {
@@ -41,6 +42,7 @@ const community: ProgramConfig = {
   },
   expiry: { mode: "none", months: 12, warningDays: 2, lowestTierOnly: false },
   requalification: { enabled: false, windowMonths: 12, maxDowngradeSteps: 1 },
+  campaigns: [],
   community: {
     joinBonus: 100,
     voiceAma: { points: 50, minAttendedMinutes: 15 },

@@ -76,6 +76,17 @@ export const CommunityRulesSchema = z
   })
   .strict();
 
+/** A time-boxed earn multiplier (e.g. double points weekend), optionally limited to some venues. */
+export const CampaignSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    multiplier: z.number().min(1).max(10),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    venueIds: z.array(z.string()).max(100).optional(),
+  })
+  .strict();
+
 export const ProgramConfigSchema = z
   .object({
     kind: z.enum(["venue", "community"]),
@@ -85,6 +96,7 @@ export const ProgramConfigSchema = z
     earn: EarnRulesSchema,
     expiry: ExpiryPolicySchema,
     requalification: RequalificationSchema,
+    campaigns: z.array(CampaignSchema).max(50),
     community: CommunityRulesSchema.optional(),
   })
   .strict()
@@ -127,3 +139,4 @@ export const ProgramConfigSchema = z
 
 export type ProgramConfig = z.infer<typeof ProgramConfigSchema>;
 export type Tier = z.infer<typeof TierSchema>;
+export type Campaign = z.infer<typeof CampaignSchema>;

@@ -1,0 +1,55 @@
+import type { Tier } from "../programs/program-config";
+
+export type TierMetrics = { lifetimePoints: number; lifetimeSpendCents: number; visits: number };
+
+/** A tier's thresholds are alternatives: lifetime points OR lifetime spend OR visits (§4). */
+export function qualifies(tier: Tier, metrics: TierMetrics): boolean {
+  const { lifetimePoints, lifetimeSpendCents, visits } = tier.qualify;
+  return (
+    (lifetimePoints !== undefined && metrics.lifetimePoints >= lifetimePoints) ||
+    (lifetimeSpendCents !== undefined && metrics.lifetimeSpendCents >= lifetimeSpendCents) ||
+    (visits !== undefined && metrics.visits >= visits)
+  );
+}
+
+/** The highest rung the metrics reach (the lowest rung always). */
+export function qualifiedTierIndex(ladder: readonly Tier[], metrics: TierMetrics): number {
+  let reached = 0;
+  ladder.forEach((tier, index) => {
+    if (index > 0 && qualifies(tier, metrics)) reached = index;
+  });
+  return reached;
+}
+
+export function tierIndex(ladder: readonly Tier[], code: string): number {
+  return Math.max(0, ladder.findIndex((tier) => tier.code === code));
+}
+
+/** Tiers only go up as points post; requalification (below) is the only way down. */
+export function tierAfterPosting(ladder: readonly Tier[], currentCode: string, metrics: TierMetrics): { code: string; upgraded: boolean } {
+  const current = tierIndex(ladder, currentCode);
+  const reached = qualifiedTierIndex(ladder, metrics);
+  return reached > current ? { code: ladder[reached].code, upgraded: true } : { code: ladder[current].code, upgraded: false };
+}
+
+/** At a review the tier follows the window's metrics, falling at most `maxDowngradeSteps` rungs. */
+export function tierAtReview(ladder: readonly Tier[], currentCode: string, windowMetrics: TierMetrics, maxDowngradeSteps: number): string {
+  const current = tierIndex(ladder, currentCode);
+  const reached = qualifiedTierIndex(ladder, windowMetrics);
+  return ladder[Math.max(reached, current - maxDowngradeSteps)].code;
+}
+
+export type TierProgress = { tier: string; metric: keyof TierMetrics; current: number; required: number; remaining: number };
+
+/** What the member still needs for the next tier, per qualifying metric (any one is enough). */
+export function nextTierProgress(ladder: readonly Tier[], currentCode: string, metrics: TierMetrics): TierProgress[] {
+  const next = ladder[tierIndex(ladder, currentCode) + 1];
+  if (!next) return [];
+  return (Object.entries(next.qualify) as [keyof TierMetrics, number][]).map(([metric, required]) => ({
+    tier: next.code,
+    metric,
+    current: metrics[metric],
+    required,
+    remaining: Math.max(0, required - metrics[metric]),
+  }));
+}
