@@ -105,3 +105,90 @@ export const operatorRequests = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.route, table.idempotencyKey] })],
 );
+
+/** The reward catalog (operator CRUD). Units left live in the reward's RewardStock actor. */
+export const rewards = sqliteTable(
+  "rewards",
+  {
+    id: text("id").primaryKey(),
+    programId: text("program_id")
+      .notNull()
+      .references(() => programs.id),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["percent_off", "amount_off", "free_item", "experience", "custom"] }).notNull(),
+    pointsCost: integer("points_cost").notNull(),
+    value: real("value"),
+    venueId: text("venue_id"),
+    inventory: integer("inventory"),
+    tiers: text("tiers", { mode: "json" }).$type<string[] | null>(),
+    daysOfWeek: text("days_of_week", { mode: "json" }).$type<number[] | null>(),
+    validFrom: text("valid_from"),
+    validTo: text("valid_to"),
+    perDayCap: integer("per_day_cap"),
+    perMemberCap: integer("per_member_cap"),
+    minPurchaseCents: integer("min_purchase_cents"),
+    active: integer("active", { mode: "boolean" }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [index("rewards_program_idx").on(table.programId)],
+);
+
+/** Which member a single-use redemption code belongs to, so a kiosk can consume it by code. */
+export const redemptionCodes = sqliteTable("redemption_codes", {
+  code: text("code").primaryKey(),
+  programId: text("program_id").notNull(),
+  memberId: text("member_id").notNull(),
+  redemptionId: text("redemption_id").notNull(),
+  rewardId: text("reward_id").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** Projection: each member's latest snapshot (newest `last_seq` wins, so redelivery is harmless). */
+export const memberBalances = sqliteTable(
+  "member_balances",
+  {
+    memberId: text("member_id").primaryKey(),
+    programId: text("program_id").notNull(),
+    tier: text("tier").notNull(),
+    available: integer("available").notNull(),
+    pending: integer("pending").notNull(),
+    lifetimePoints: integer("lifetime_points").notNull(),
+    lifetimeSpendCents: integer("lifetime_spend_cents").notNull(),
+    visits: integer("visits").notNull(),
+    debt: integer("debt").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (table) => [index("member_balances_program_lifetime_idx").on(table.programId, table.lifetimePoints)],
+);
+
+/** Projection: visits and spend per member per venue. */
+export const memberVenueStats = sqliteTable(
+  "member_venue_stats",
+  {
+    memberId: text("member_id").notNull(),
+    venueId: text("venue_id").notNull(),
+    programId: text("program_id").notNull(),
+    purchases: integer("purchases").notNull(),
+    visits: integer("visits").notNull(),
+    spendCents: integer("spend_cents").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.memberId, table.venueId] }), index("member_venue_stats_venue_idx").on(table.programId, table.venueId)],
+);
+
+/** Projection: who owes whom for cross-venue redemptions (cancellations add reversing rows). */
+export const settlements = sqliteTable(
+  "settlements",
+  {
+    id: text("id").primaryKey(),
+    programId: text("program_id").notNull(),
+    redemptionId: text("redemption_id").notNull(),
+    earningVenueId: text("earning_venue_id").notNull(),
+    redeemingVenueId: text("redeeming_venue_id").notNull(),
+    points: integer("points").notNull(),
+    valueCents: integer("value_cents").notNull(),
+    feeCents: integer("fee_cents").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (table) => [index("settlements_program_at_idx").on(table.programId, table.atMs)],
+);

@@ -7,6 +7,10 @@ import { healthRoutes } from "./routes/health";
 import { memberRoutes } from "./routes/members";
 import { programMemberRoutes } from "./routes/program-members";
 import { programRoutes } from "./routes/programs";
+import { purchaseRoutes } from "./routes/purchases";
+import { redemptionRoutes } from "./routes/redemptions";
+import { rewardRoutes } from "./routes/rewards";
+import { settlementRoutes } from "./routes/settlements";
 import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
 
@@ -29,7 +33,11 @@ export function createApp() {
   app.route("/v1/programs", venueRoutes);
   app.route("/v1/programs", programMemberRoutes);
   app.route("/v1/venues", venueKeyRoutes);
+  app.route("/v1/programs", settlementRoutes);
   app.route("/v1/members", memberRoutes);
+  app.route("/v1/purchases", purchaseRoutes);
+  app.route("/v1", rewardRoutes);
+  app.route("/v1/redemptions", redemptionRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",

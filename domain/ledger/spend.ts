@@ -17,6 +17,20 @@ export function fifoByExpiry<L extends SpendableLot>(lots: readonly L[]): L[] {
   );
 }
 
+/** Points a refund takes back come from the purchase's own lot first, then FIFO by expiry. */
+export function allocateClawback<L extends SpendableLot & { source: string }>(lots: readonly L[], points: number, purchaseId: string): Allocation[] {
+  const ordered = [...lots.filter((lot) => lot.source === purchaseId), ...fifoByExpiry(lots.filter((lot) => lot.source !== purchaseId))];
+  const allocations: Allocation[] = [];
+  let needed = points;
+  for (const lot of ordered) {
+    if (needed === 0) break;
+    const take = Math.min(lot.remaining, needed);
+    if (take > 0) allocations.push({ lotId: lot.id, venueId: lot.venueId, expiresAtMs: lot.expiresAtMs, points: take });
+    needed -= take;
+  }
+  return allocations;
+}
+
 /**
  * Chooses the points that pay for a reward: FIFO by expiry, except that points earned at other
  * venues may pay at most `maxCrossVenueRedemptionPercent` of the cost, and none when the redeeming

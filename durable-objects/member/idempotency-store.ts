@@ -1,5 +1,5 @@
 /** A stored answer: what the first request with this key got, replayed verbatim to later ones. */
-export type StoredReply = { status: number; body: unknown };
+export type StoredReply = { status: number; body: object };
 export type Replayable<R extends StoredReply> = R & { replayed: boolean };
 
 export const idempotencyRetentionMs = 8 * 24 * 60 * 60 * 1000;

@@ -1,56 +1,281 @@
 import { DurableObject } from "cloudflare:workers";
 import { decideEnrollment } from "../../domain/members/enrollment";
+import type { ProgramConfig } from "../../domain/programs/program-config";
+import { checkRewardRules } from "../../domain/rewards/reward-rules";
+import { allocateSpend } from "../../domain/ledger/spend";
+import { dayIn } from "../../domain/time/calendar";
+import { CountedSql } from "./counted-sql";
 import { purgeExpiredKeys, runIdempotent } from "./idempotency-store";
+import { assertLedgerInvariants } from "./invariants";
+import { LedgerStore } from "./ledger-store";
+import type { MemberEvent, SettlementRecord } from "./member-events";
+import { ledgerPage, memberView } from "./member-view";
+import { deleteOutbox, emitEvent, hasOutbox, pendingOutbox } from "./outbox";
 import { insertProfile, readProfile } from "./profile-store";
-import { type EnrollCommand, type EnrollReply, type ProfileReply, memberRpcVersion } from "./rpc-types";
+import { recordPurchase } from "./purchase";
+import { type RedemptionIds, cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
+import { refundPurchase } from "./refund";
+import {
+  type EnrollCommand,
+  type EnrollReply,
+  type ErrorBody,
+  type ProfileReply,
+  type ProgramContext,
+  type PurchaseCommand,
+  type RedeemCommand,
+  type RedemptionActionCommand,
+  type RefundCommand,
+  type Reply,
+  type VenueContext,
+  memberRpcVersion,
+} from "./rpc-types";
 import { applySchema } from "./storage-schema";
+import { applyExpiry, nextDueMs, postDuePurchases } from "./time-driven";
+import { type CommandReply, WriteContext } from "./write-context";
+
+const outboxRetryMs = 5_000;
+class DryRunRollback extends Error {}
 
 /**
- * One object per member: it decides every change to the member's state and records it in its own
- * SQLite storage. Each write runs its check, decision and stored answer in one synchronous
- * transaction (no await inside), so requests for one member are serialised and never interleave.
+ * One object per member: it decides every change to the member's points and records it in its own
+ * SQLite storage. Each write runs its idempotency check, decision, journal entries and outbox rows
+ * in one synchronous transaction (no await inside), so requests for one member are serialised,
+ * never interleave, and a crash leaves either all of a write or none of it.
  */
 export class Member extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  private readonly db: CountedSql;
+  private readonly store: LedgerStore;
+  private configJson: string | null = null;
+  private flushing = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => applySchema(this.sql));
+    this.db = new CountedSql(ctx.storage.sql);
+    this.store = new LedgerStore(this.db);
+    ctx.blockConcurrencyWhile(async () => applySchema(ctx.storage.sql));
   }
 
   async enroll(command: EnrollCommand): Promise<EnrollReply> {
     assertVersion(command.v);
     const now = new Date();
     const reply = this.ctx.storage.transactionSync(() =>
-      runIdempotent(this.sql, command.idempotencyKey, command.requestHash, now.getTime(), () => {
-        const decision = decideEnrollment(readProfile(this.sql), command.request, now);
-        if (decision.kind === "enrolled") {
-          insertProfile(this.sql, decision.profile);
-          return { status: 201 as const, body: decision.profile };
-        }
-        return { status: 200 as const, body: decision.profile };
+      runIdempotent(this.ctx.storage.sql, command.idempotencyKey, command.requestHash, now.getTime(), () => {
+        const decision = decideEnrollment(readProfile(this.ctx.storage.sql), command.request, now);
+        if (decision.kind === "already_enrolled") return { status: 200 as const, body: decision.profile };
+        insertProfile(this.ctx.storage.sql, decision.profile);
+        const { id: memberId, programId, tier } = decision.profile;
+        emitEvent(this.store, { memberId, programId, tier }, "enrolled", now.getTime());
+        return { status: 201 as const, body: decision.profile };
       }),
     );
-    if (command.idempotencyKey !== undefined) await this.schedulePurge(now.getTime());
+    await this.afterWrite(now.getTime());
     return reply as EnrollReply;
   }
 
   async profile(): Promise<ProfileReply> {
-    const profile = readProfile(this.sql);
+    const profile = readProfile(this.ctx.storage.sql);
     if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
     return { status: 200, body: profile };
   }
 
-  override async alarm(): Promise<void> {
-    const next = this.ctx.storage.transactionSync(() => purgeExpiredKeys(this.sql, Date.now()));
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+  async purchase(command: PurchaseCommand, purchaseId: string): Promise<Reply> {
+    return this.write(command, (ctx) => recordPurchase(ctx, command, purchaseId));
   }
 
-  private async schedulePurge(nowMs: number): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) {
-      const next = purgeExpiredKeys(this.sql, nowMs);
-      if (next !== null) await this.ctx.storage.setAlarm(next);
+  async refund(command: RefundCommand, refundId: string): Promise<Reply> {
+    return this.write(command, (ctx) => refundPurchase(ctx, command, refundId));
+  }
+
+  async redeem(command: RedeemCommand, ids: RedemptionIds): Promise<Reply> {
+    return this.write(command, (ctx) => redeemReward(ctx, command, ids));
+  }
+
+  async consumeRedemption(command: RedemptionActionCommand): Promise<Reply> {
+    return this.write({ ...command, requestHash: "" }, (ctx) => consumeRedemption(ctx, command));
+  }
+
+  async cancelRedemption(command: RedemptionActionCommand): Promise<Reply> {
+    return this.write({ ...command, requestHash: "" }, (ctx) => cancelRedemption(ctx, command));
+  }
+
+  /** Each reward's member-side eligibility, decided exactly as a redemption would, writing nothing. */
+  async eligibility(command: Omit<RedeemCommand, "reward" | "idempotencyKey" | "requestHash"> & { rewards: RedeemCommand["reward"][] }) {
+    const profile = readProfile(this.ctx.storage.sql);
+    if (!profile || profile.programId !== command.program.id) return null;
+    const now = new Date(command.nowMs ?? Date.now());
+    const available = this.store.balance();
+    const counts = this.store.redemptionCounts();
+    const lots = this.store.liveLots();
+    const weekday = dayIn(command.redeemingVenue?.timezone ?? command.program.config.timezone, now).weekday;
+    return command.rewards.map((reward) => {
+      const offeredHere = !reward.venueId || command.redeemingVenue?.id === reward.venueId;
+      const rejection =
+        (offeredHere ? null : { code: "cross_venue_not_allowed", message: `This reward is offered at venue ${reward.venueId} only` }) ??
+        checkRewardRules(reward, { tier: profile.tier, available, redemptionsOfReward: counts.get(reward.id) ?? 0 }, { now, weekday, purchaseCents: command.purchaseCents }) ??
+        (() => {
+          const spend = allocateSpend(lots, reward.pointsCost, command.redeemingVenue, (venueId) => !command.nonCoalitionVenueIds.includes(venueId));
+          return spend.ok ? null : spend.rejection;
+        })();
+      return { rewardId: reward.id, eligible: rejection === null, reason: rejection };
+    });
+  }
+
+  async view(nowMs = Date.now()): Promise<{ status: 200; body: ReturnType<typeof memberView> } | { status: 404; body: ErrorBody }> {
+    const profile = readProfile(this.ctx.storage.sql);
+    if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
+    return { status: 200, body: memberView(this.store, profile, this.storedConfig(), nowMs) };
+  }
+
+  async ledger(limit: number, beforeSeq: number | null) {
+    const profile = readProfile(this.ctx.storage.sql);
+    if (!profile) return null;
+    return { programId: profile.programId, ...ledgerPage(this.store, limit, beforeSeq) };
+  }
+
+  /** Whether this redemption was made: the reward's stock asks before releasing a lapsed hold. */
+  async redemptionExists(redemptionId: string): Promise<boolean> {
+    const row = this.store.redemption(redemptionId);
+    return row !== undefined && row.status !== "cancelled";
+  }
+
+  /** The member's current projection, as one event: rebuilding the read side from the actors. */
+  async projectionSnapshot(): Promise<MemberEvent | null> {
+    const profile = readProfile(this.ctx.storage.sql);
+    if (!profile) return null;
+    const counters = this.store.counters();
+    const settlements = this.db.all<{ payload: string }>("SELECT payload FROM settlements ORDER BY id").map((row) => JSON.parse(row.payload) as SettlementRecord);
+    const venues = this.db.all<{ venue_id: string }>("SELECT venue_id FROM venue_stats ORDER BY venue_id");
+    return {
+      v: 1,
+      memberId: profile.id,
+      programId: profile.programId,
+      seq: counters.event_seq,
+      atMs: Date.now(),
+      kind: "enrolled",
+      snapshot: {
+        tier: profile.tier,
+        available: this.store.balance(),
+        pending: this.store.pendingPoints(),
+        lifetimePoints: counters.lifetime_points,
+        lifetimeSpendCents: counters.lifetime_spend_cents,
+        visits: counters.visits,
+        debt: counters.debt,
+      },
+      venues: venues.map((venue) => {
+        const stats = this.store.venueStats(venue.venue_id)!;
+        return { venueId: venue.venue_id, purchases: stats.purchases, visits: stats.visits, spendCents: stats.spend_cents };
+      }),
+      settlements,
+      data: {},
+    };
+  }
+
+  /** Statements and rows this object has run since it started (the bench counts a purchase's cost). */
+  async sqlStats() {
+    return this.db.stats();
+  }
+
+  override async alarm(): Promise<void> {
+    await this.processDue(Date.now());
+  }
+
+  /** Everything time-based, bounded per run: posting, expiry warnings, expiry, key purge. */
+  async processDue(nowMs: number = Date.now()): Promise<void> {
+    const profile = readProfile(this.ctx.storage.sql);
+    const config = this.storedConfig();
+    this.ctx.storage.transactionSync(() => {
+      if (profile && config) {
+        const ctx = new WriteContext(this.store, profile, config, nowMs);
+        postDuePurchases(ctx);
+        applyExpiry(ctx);
+        assertLedgerInvariants(this.store);
+      }
+      purgeExpiredKeys(this.ctx.storage.sql, nowMs);
+    });
+    await this.afterWrite(nowMs);
+  }
+
+  private write(command: { v: number; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number }, decide: (ctx: WriteContext) => CommandReply & { replayed?: boolean }): Reply | Promise<Reply> {
+    assertVersion(command.v);
+    const nowMs = command.nowMs ?? Date.now();
+    const profile = readProfile(this.ctx.storage.sql);
+    if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } }, replayed: false };
+    if (profile.programId !== command.program.id) {
+      return { status: 403, body: { error: { code: "forbidden_program", message: `This member belongs to program ${profile.programId}` } }, replayed: false };
+    }
+    const apply = () => {
+      this.syncConfig(command.program.config);
+      let naturalReplay = false;
+      const reply = runIdempotent(this.ctx.storage.sql, command.idempotencyKey, command.requestHash, nowMs, () => {
+        const { replayed, ...decided } = decide(new WriteContext(this.store, profile, command.program.config, nowMs));
+        naturalReplay = replayed === true;
+        if (decided.status < 300) assertLedgerInvariants(this.store);
+        return decided;
+      });
+      return { ...reply, replayed: reply.replayed || naturalReplay };
+    };
+    if (command.dryRun) return this.dryRun(apply);
+    const reply = this.ctx.storage.transactionSync(apply);
+    return this.afterWrite(nowMs).then(() => reply);
+  }
+
+  /** Runs the real write and rolls it back: the same answer, nothing stored (not even the key). */
+  private dryRun(apply: () => Reply): Reply {
+    let reply: Reply | undefined;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        reply = apply();
+        throw new DryRunRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
+    this.configJson = null;
+    return { ...reply!, replayed: false };
+  }
+
+  private storedConfig(): ProgramConfig | null {
+    if (this.configJson === null) this.configJson = this.db.one<{ program_config: string }>("SELECT program_config FROM settings WHERE id = 1")?.program_config ?? null;
+    return this.configJson === null ? null : (JSON.parse(this.configJson) as ProgramConfig);
+  }
+
+  /** The actor keeps the program's rules it last saw, for the alarm, which has no request to bring them. */
+  private syncConfig(config: ProgramConfig): void {
+    const json = JSON.stringify(config);
+    if (json === this.configJson) return;
+    this.db.run("INSERT INTO settings (id, program_config) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET program_config = excluded.program_config", json);
+    this.configJson = json;
+  }
+
+  private async afterWrite(nowMs: number): Promise<void> {
+    const profile = readProfile(this.ctx.storage.sql);
+    const config = this.storedConfig();
+    const candidates: number[] = [];
+    const due = profile && config ? nextDueMs(new WriteContext(this.store, profile, config, nowMs)) : null;
+    if (due !== null) candidates.push(due);
+    const purge = this.db.one<{ oldest: number | null }>("SELECT MIN(created_at_ms) AS oldest FROM idempotency")?.oldest;
+    if (purge != null) candidates.push(purge + 8 * 86_400_000);
+    if (hasOutbox(this.store)) this.ctx.waitUntil(this.flushOutbox());
+    if (candidates.length === 0) return;
+    const next = Math.max(Math.min(...candidates), Date.now());
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Sends outbox rows to the projections Queue in batches; on failure the alarm retries. */
+  private async flushOutbox(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let rows = pendingOutbox(this.store); rows.length > 0; rows = pendingOutbox(this.store)) {
+        await this.env.OUTBOX.sendBatch(rows.map((row) => ({ body: JSON.parse(row.payload) as MemberEvent })));
+        deleteOutbox(this.store, rows[rows.length - 1].seq);
+      }
+    } catch (error) {
+      console.error("outbox flush failed; retrying from the alarm", error);
+      await this.ctx.storage.setAlarm(Date.now() + outboxRetryMs);
+    } finally {
+      this.flushing = false;
     }
   }
 }
@@ -60,3 +285,5 @@ function assertVersion(version: number): void {
     throw new Error(`Member RPC version ${version} is not supported (expects ${memberRpcVersion})`);
   }
 }
+
+export type { VenueContext };

@@ -25,6 +25,76 @@ export const memberSchemaSteps: readonly string[] = [
      created_at_ms INTEGER NOT NULL
    );
    CREATE INDEX idempotency_created ON idempotency (created_at_ms);`,
+  `CREATE TABLE settings (id INTEGER PRIMARY KEY CHECK (id = 1), program_config TEXT NOT NULL);
+   CREATE TABLE counters (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     lifetime_points INTEGER NOT NULL DEFAULT 0,
+     lifetime_spend_cents INTEGER NOT NULL DEFAULT 0,
+     visits INTEGER NOT NULL DEFAULT 0,
+     debt INTEGER NOT NULL DEFAULT 0,
+     last_activity_ms INTEGER,
+     birthday_bonus_year INTEGER,
+     inactivity_warned_for_ms INTEGER,
+     event_seq INTEGER NOT NULL DEFAULT 0
+   );
+   INSERT INTO counters (id) VALUES (1);
+   CREATE TABLE entries (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     delta INTEGER NOT NULL,
+     pending_delta INTEGER NOT NULL,
+     balance_after INTEGER NOT NULL,
+     ref TEXT,
+     venue_id TEXT,
+     detail TEXT,
+     at_ms INTEGER NOT NULL
+   );
+   CREATE TABLE lots (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     source TEXT NOT NULL,
+     venue_id TEXT,
+     earned_at_ms INTEGER NOT NULL,
+     expires_at_ms INTEGER,
+     amount INTEGER NOT NULL,
+     remaining INTEGER NOT NULL,
+     warned INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX lots_live ON lots (expires_at_ms) WHERE remaining > 0;
+   CREATE TABLE purchases (
+     id TEXT PRIMARY KEY,
+     venue_id TEXT NOT NULL,
+     amount_cents INTEGER NOT NULL,
+     points INTEGER NOT NULL,
+     refunded_cents INTEGER NOT NULL DEFAULT 0,
+     reversed_points INTEGER NOT NULL DEFAULT 0,
+     status TEXT NOT NULL,
+     occurred_at_ms INTEGER NOT NULL,
+     posts_at_ms INTEGER NOT NULL,
+     breakdown TEXT NOT NULL
+   );
+   CREATE INDEX purchases_due ON purchases (posts_at_ms) WHERE status = 'pending';
+   CREATE TABLE venue_stats (
+     venue_id TEXT PRIMARY KEY,
+     purchases INTEGER NOT NULL DEFAULT 0,
+     visits INTEGER NOT NULL DEFAULT 0,
+     spend_cents INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE redemptions (
+     id TEXT PRIMARY KEY,
+     reward_id TEXT NOT NULL,
+     code TEXT NOT NULL,
+     venue_id TEXT,
+     points INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     allocations TEXT NOT NULL,
+     idempotency_key TEXT,
+     created_at_ms INTEGER NOT NULL,
+     updated_at_ms INTEGER NOT NULL
+   );
+   CREATE INDEX redemptions_reward ON redemptions (reward_id, status);
+   CREATE INDEX redemptions_key ON redemptions (idempotency_key);
+   CREATE TABLE settlements (id TEXT PRIMARY KEY, payload TEXT NOT NULL);
+   CREATE TABLE outbox (seq INTEGER PRIMARY KEY, payload TEXT NOT NULL);`,
 ];
 
 export function applySchema(sql: SqlStorage): void {

@@ -24,4 +24,13 @@ export function readIdempotencyKey(c: Context): string | undefined {
   return key;
 }
 
+/** For writes that always need a key (purchases, refunds, redemptions). */
+export function requireIdempotencyKey(c: Context): string {
+  const key = readIdempotencyKey(c);
+  if (key === undefined) {
+    throw new ApiError(400, "idempotency_key_missing", "Send an Idempotency-Key header (a UUID) so a retry cannot apply this twice");
+  }
+  return key;
+}
+
 export const replayHeader = "Idempotent-Replayed";

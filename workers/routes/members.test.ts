@@ -40,7 +40,7 @@ describe("POST /v1/members", () => {
     expect(response.json).toMatchObject({ programId: program.id, tier: "BRONZE", enrolledVia: venue.id, timezone: "Europe/London" });
     expect(response.json.id).toMatch(/^mem_/);
     const fetched = await call("GET", `/v1/members/${response.json.id}`, { token: key });
-    expect(fetched.json).toEqual(response.json);
+    expect(fetched.json).toMatchObject(response.json);
     expect(await countMembers(program.id)).toBe(1);
   });
 

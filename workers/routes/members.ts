@@ -16,6 +16,7 @@ import { requestHash } from "../idempotency/request-hash";
 import { deriveMemberId, deriveReferralCode, isMemberId } from "../members/member-id";
 import { findProgram } from "../programs/program-directory";
 import { TimeZoneSchema, operatorOrVenueSecurity } from "../schemas/common";
+import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
 
 const EnrollSchema = z
   .object({
@@ -53,18 +54,62 @@ const enroll = createRoute({
   },
 });
 
+const MemberViewSchema = MemberProfileSchema.extend({
+  points: z.object({
+    available: z.number().int(),
+    pending: z.number().int(),
+    lifetime: z.number().int(),
+    debt: z.number().int().openapi({ description: "Refunded points the balance could not cover; repaid from future earnings" }),
+    expiringSoon: z.array(z.object({ points: z.number().int(), expiresAt: z.string() })),
+  }),
+  visits: z.number().int(),
+  lifetimeSpendCents: z.number().int(),
+  nextTier: z.array(
+    z.object({ tier: z.string(), metric: z.enum(["lifetimePoints", "lifetimeSpendCents", "visits"]), current: z.number(), required: z.number(), remaining: z.number() }),
+  ),
+}).openapi("MemberView");
+
+const LedgerEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    kind: z.enum(["earn", "post", "redeem", "expire", "refund", "adjust", "settle"]),
+    delta: z.number().int().openapi({ description: "Change to the available balance" }),
+    pendingDelta: z.number().int().openapi({ description: "Change to pending points" }),
+    balanceAfter: z.number().int(),
+    ref: z.string().nullable(),
+    venueId: z.string().nullable(),
+    detail: z.record(z.string(), z.any()).nullable().openapi({ type: "object" }),
+    at: z.string(),
+  })
+  .openapi("LedgerEntry");
+
 const getMember = createRoute({
   operationId: "getMember",
   method: "get",
   path: "/{id}",
   tags: ["Members"],
-  summary: "Get a member",
+  summary: "A member: tier, points (available, pending, lifetime, expiring soon) and next-tier progress",
   security: operatorOrVenueSecurity,
   middleware: [requireAuth({ operator: true, venue: true })] as const,
   request: { params: MemberIdParams },
   responses: {
-    200: { description: "The member", content: { "application/json": { schema: MemberProfileSchema } } },
+    200: { description: "The member", content: { "application/json": { schema: MemberViewSchema } } },
     ...errorResponses(401, 403, 404),
+  },
+});
+
+const getLedger = createRoute({
+  operationId: "getLedger",
+  method: "get",
+  path: "/{id}/ledger",
+  tags: ["Members"],
+  summary: "The member's journal, newest first (cursor paged)",
+  security: operatorOrVenueSecurity,
+  middleware: [requireAuth({ operator: true, venue: true })] as const,
+  request: { params: MemberIdParams, query: PageQuerySchema },
+  responses: {
+    200: { description: "Entries", content: { "application/json": { schema: z.object({ entries: z.array(LedgerEntrySchema), nextCursor: NextCursorSchema }) } } },
+    ...errorResponses(400, 401, 403, 404, 422),
   },
 });
 
@@ -131,10 +176,21 @@ memberRoutes.openapi(enroll, async (c) => {
 memberRoutes.openapi(getMember, async (c) => {
   const { id } = c.req.valid("param");
   if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
-  const reply = await c.env.MEMBER.getByName(id).profile();
+  const reply = await c.env.MEMBER.getByName(id).view();
   if (reply.status === 404) throw new ApiError(404, "member_not_found", `No member ${id}`);
   assertProgramAccess(c.get("principal"), reply.body.programId);
   return c.json(reply.body, 200);
+});
+
+memberRoutes.openapi(getLedger, async (c) => {
+  const { id } = c.req.valid("param");
+  const { limit, cursor } = c.req.valid("query");
+  if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  const beforeSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
+  const page = await c.env.MEMBER.getByName(id).ledger(limit, beforeSeq);
+  if (!page) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  assertProgramAccess(c.get("principal"), page.programId);
+  return c.json({ entries: page.entries, nextCursor: page.nextBeforeSeq === null ? null : encodeCursor([String(page.nextBeforeSeq)]) }, 200);
 });
 
 async function findReferrer(db: D1Database, programId: string, referralCode: string): Promise<string> {

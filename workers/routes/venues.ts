@@ -10,6 +10,7 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { IdempotencyKeyHeaderSchema } from "../idempotency/idempotency-key";
 import { runOperatorWrite } from "../idempotency/operator-idempotency";
+import { forgetProgramVenues } from "../ledger/contexts";
 import { findProgram } from "../programs/program-directory";
 import { TimeZoneSchema, operatorOrVenueSecurity, operatorSecurity } from "../schemas/common";
 
@@ -95,6 +96,7 @@ venueRoutes.openapi(createVenue, async (c) => {
     };
     return { body: venue, writes: [drizzle(c.env.DB).insert(venues).values(venue)] };
   });
+  forgetProgramVenues(programId);
   return c.json(venue, 201);
 });
 

@@ -1,0 +1,202 @@
+import type { SpendableLot } from "../../domain/ledger/spend";
+import type { CountedSql } from "./counted-sql";
+
+export type Counters = {
+  lifetime_points: number;
+  lifetime_spend_cents: number;
+  visits: number;
+  debt: number;
+  last_activity_ms: number | null;
+  birthday_bonus_year: number | null;
+  inactivity_warned_for_ms: number | null;
+  event_seq: number;
+};
+
+export type PurchaseRow = {
+  id: string;
+  venue_id: string;
+  amount_cents: number;
+  points: number;
+  refunded_cents: number;
+  reversed_points: number;
+  status: "pending" | "posted" | "voided";
+  occurred_at_ms: number;
+  posts_at_ms: number;
+  breakdown: string;
+};
+
+export type LotRow = {
+  id: number;
+  source: string;
+  venue_id: string | null;
+  earned_at_ms: number;
+  expires_at_ms: number | null;
+  amount: number;
+  remaining: number;
+  warned: number;
+};
+
+export type RedemptionRow = {
+  id: string;
+  reward_id: string;
+  code: string;
+  venue_id: string | null;
+  points: number;
+  status: "issued" | "consumed" | "cancelled";
+  allocations: string;
+  idempotency_key: string | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+};
+
+export type EntryKind = "earn" | "post" | "redeem" | "expire" | "refund" | "adjust" | "settle";
+export type EntryInput = { kind: EntryKind; delta: number; pendingDelta: number; ref: string | null; venueId: string | null; detail: unknown; atMs: number };
+
+/** Reads and writes of the member's ledger tables. Callers run inside `transactionSync`. */
+export class LedgerStore {
+  constructor(readonly db: CountedSql) {}
+
+  counters(): Counters {
+    return this.db.one<Counters>("SELECT * FROM counters WHERE id = 1")!;
+  }
+
+  updateCounters(changes: Partial<Omit<Counters, "event_seq">>): void {
+    const keys = Object.keys(changes) as (keyof typeof changes)[];
+    if (keys.length === 0) return;
+    this.db.run(`UPDATE counters SET ${keys.map((key) => `${key} = ?`).join(", ")} WHERE id = 1`, ...keys.map((key) => changes[key] ?? null));
+  }
+
+  nextEventSeq(): number {
+    return this.db.one<{ event_seq: number }>("UPDATE counters SET event_seq = event_seq + 1 WHERE id = 1 RETURNING event_seq")!.event_seq;
+  }
+
+  balance(): number {
+    return this.db.one<{ total: number }>("SELECT COALESCE(SUM(remaining), 0) AS total FROM lots WHERE remaining > 0")!.total;
+  }
+
+  pendingPoints(): number {
+    return this.db.one<{ total: number }>("SELECT COALESCE(SUM(points - reversed_points), 0) AS total FROM purchases WHERE status = 'pending'")!.total;
+  }
+
+  /** The balance the journal says, from its last entry (each entry carries the running total). */
+  journalBalance(): number {
+    return this.db.one<{ balance_after: number }>("SELECT balance_after FROM entries ORDER BY seq DESC LIMIT 1")?.balance_after ?? 0;
+  }
+
+  appendEntry(entry: EntryInput): void {
+    const balanceAfter = this.journalBalance() + entry.delta;
+    this.db.run(
+      "INSERT INTO entries (kind, delta, pending_delta, balance_after, ref, venue_id, detail, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      entry.kind,
+      entry.delta,
+      entry.pendingDelta,
+      balanceAfter,
+      entry.ref,
+      entry.venueId,
+      entry.detail === undefined ? null : JSON.stringify(entry.detail),
+      entry.atMs,
+    );
+  }
+
+  liveLots(): (SpendableLot & { source: string })[] {
+    return this.db
+      .all<LotRow>("SELECT * FROM lots WHERE remaining > 0")
+      .map((lot) => ({ id: lot.id, source: lot.source, venueId: lot.venue_id, expiresAtMs: lot.expires_at_ms, earnedAtMs: lot.earned_at_ms, remaining: lot.remaining }));
+  }
+
+  addLot(source: string, venueId: string | null, earnedAtMs: number, expiresAtMs: number | null, amount: number): void {
+    this.db.run(
+      "INSERT INTO lots (source, venue_id, earned_at_ms, expires_at_ms, amount, remaining) VALUES (?, ?, ?, ?, ?, ?)",
+      source,
+      venueId,
+      earnedAtMs,
+      expiresAtMs,
+      amount,
+      amount,
+    );
+  }
+
+  takeFromLot(lotId: number, points: number): void {
+    this.db.run("UPDATE lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?", points, lotId, points);
+  }
+
+  purchase(id: string): PurchaseRow | undefined {
+    return this.db.one<PurchaseRow>("SELECT * FROM purchases WHERE id = ?", id);
+  }
+
+  insertPurchase(row: PurchaseRow): void {
+    this.db.run(
+      "INSERT INTO purchases (id, venue_id, amount_cents, points, refunded_cents, reversed_points, status, occurred_at_ms, posts_at_ms, breakdown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      row.id,
+      row.venue_id,
+      row.amount_cents,
+      row.points,
+      row.refunded_cents,
+      row.reversed_points,
+      row.status,
+      row.occurred_at_ms,
+      row.posts_at_ms,
+      row.breakdown,
+    );
+  }
+
+  updatePurchase(id: string, changes: Pick<PurchaseRow, "refunded_cents" | "reversed_points" | "status">): void {
+    this.db.run("UPDATE purchases SET refunded_cents = ?, reversed_points = ?, status = ? WHERE id = ?", changes.refunded_cents, changes.reversed_points, changes.status, id);
+  }
+
+  duePurchases(nowMs: number, limit: number): PurchaseRow[] {
+    return this.db.all<PurchaseRow>("SELECT * FROM purchases WHERE status = 'pending' AND posts_at_ms <= ? ORDER BY posts_at_ms LIMIT ?", nowMs, limit);
+  }
+
+  venueStats(venueId: string) {
+    return this.db.one<{ venue_id: string; purchases: number; visits: number; spend_cents: number }>("SELECT * FROM venue_stats WHERE venue_id = ?", venueId);
+  }
+
+  bumpVenueStats(venueId: string, change: { purchases?: number; visits?: number; spendCents?: number }): void {
+    this.db.run(
+      `INSERT INTO venue_stats (venue_id, purchases, visits, spend_cents) VALUES (?, ?, ?, ?)
+       ON CONFLICT (venue_id) DO UPDATE SET purchases = purchases + excluded.purchases, visits = visits + excluded.visits, spend_cents = spend_cents + excluded.spend_cents`,
+      venueId,
+      change.purchases ?? 0,
+      change.visits ?? 0,
+      change.spendCents ?? 0,
+    );
+  }
+
+  redemption(id: string): RedemptionRow | undefined {
+    return this.db.one<RedemptionRow>("SELECT * FROM redemptions WHERE id = ?", id);
+  }
+
+  redemptionByKey(idempotencyKey: string): RedemptionRow | undefined {
+    return this.db.one<RedemptionRow>("SELECT * FROM redemptions WHERE idempotency_key = ?", idempotencyKey);
+  }
+
+  redemptionCount(rewardId: string): number {
+    return this.db.one<{ n: number }>("SELECT COUNT(*) AS n FROM redemptions WHERE reward_id = ? AND status != 'cancelled'", rewardId)!.n;
+  }
+
+  redemptionCounts(): Map<string, number> {
+    const rows = this.db.all<{ reward_id: string; n: number }>("SELECT reward_id, COUNT(*) AS n FROM redemptions WHERE status != 'cancelled' GROUP BY reward_id");
+    return new Map(rows.map((row) => [row.reward_id, row.n]));
+  }
+
+  insertRedemption(row: RedemptionRow): void {
+    this.db.run(
+      "INSERT INTO redemptions (id, reward_id, code, venue_id, points, status, allocations, idempotency_key, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      row.id,
+      row.reward_id,
+      row.code,
+      row.venue_id,
+      row.points,
+      row.status,
+      row.allocations,
+      row.idempotency_key,
+      row.created_at_ms,
+      row.updated_at_ms,
+    );
+  }
+
+  setRedemptionStatus(id: string, status: RedemptionRow["status"], atMs: number): void {
+    this.db.run("UPDATE redemptions SET status = ?, updated_at_ms = ? WHERE id = ?", status, atMs, id);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What the Member actor tells the rest of the system, through its outbox and the Queue. Each
+ * event carries the member's whole snapshot and a per-member sequence number, so projections
+ * keep the newest snapshot and are idempotent under redelivery and reordering.
+ */
+export type MemberSnapshot = {
+  tier: string;
+  available: number;
+  pending: number;
+  lifetimePoints: number;
+  lifetimeSpendCents: number;
+  visits: number;
+  debt: number;
+};
+
+export type VenueSnapshot = { venueId: string; purchases: number; visits: number; spendCents: number };
+
+export type SettlementRecord = {
+  id: string;
+  programId: string;
+  redemptionId: string;
+  earningVenueId: string;
+  redeemingVenueId: string;
+  points: number;
+  valueCents: number;
+  feeCents: number;
+  atMs: number;
+};
+
+export type MemberEventKind =
+  | "enrolled"
+  | "purchase_recorded"
+  | "points_posted"
+  | "purchase_refunded"
+  | "redeemed"
+  | "redemption_consumed"
+  | "redemption_cancelled"
+  | "points_expiring"
+  | "points_expired"
+  | "tier_changed";
+
+export type MemberEvent = {
+  v: 1;
+  memberId: string;
+  programId: string;
+  seq: number;
+  atMs: number;
+  kind: MemberEventKind;
+  snapshot: MemberSnapshot;
+  venues: VenueSnapshot[];
+  settlements: SettlementRecord[];
+  data: Record<string, string | number | boolean | null>;
+};

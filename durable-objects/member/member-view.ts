@@ -1,0 +1,59 @@
+import { nextTierProgress } from "../../domain/tiers/qualification";
+import type { EntryKind, LedgerStore } from "./ledger-store";
+import type { MemberProfile } from "../../domain/members/member-profile";
+import type { ProgramConfig } from "../../domain/programs/program-config";
+
+const dayMs = 86_400_000;
+export const ledgerPageMax = 200;
+
+/** The member as the API shows it (§5): tier, points, what expires soon, progress to the next tier. */
+export function memberView(store: LedgerStore, profile: MemberProfile, config: ProgramConfig | null, nowMs: number) {
+  const counters = store.counters();
+  const metrics = { lifetimePoints: counters.lifetime_points, lifetimeSpendCents: counters.lifetime_spend_cents, visits: counters.visits };
+  const horizonMs = nowMs + Math.max(config?.expiry.warningDays ?? 30, 1) * dayMs;
+  const expiringSoon = store.db
+    .all<{ expires_at_ms: number; points: number }>(
+      "SELECT expires_at_ms, SUM(remaining) AS points FROM lots WHERE remaining > 0 AND expires_at_ms IS NOT NULL AND expires_at_ms <= ? GROUP BY expires_at_ms ORDER BY expires_at_ms LIMIT 20",
+      horizonMs,
+    )
+    .map((row) => ({ points: row.points, expiresAt: new Date(row.expires_at_ms).toISOString() }));
+  return {
+    ...profile,
+    points: {
+      available: store.balance(),
+      pending: store.pendingPoints(),
+      lifetime: counters.lifetime_points,
+      debt: counters.debt,
+      expiringSoon,
+    },
+    visits: counters.visits,
+    lifetimeSpendCents: counters.lifetime_spend_cents,
+    nextTier: config ? nextTierProgress(config.tiers, profile.tier, metrics) : [],
+  };
+}
+
+type EntryRow = { seq: number; kind: EntryKind; delta: number; pending_delta: number; balance_after: number; ref: string | null; venue_id: string | null; detail: string | null; at_ms: number };
+
+/** The journal, newest first, a page at a time; `beforeSeq` is the cursor. */
+export function ledgerPage(store: LedgerStore, limit: number, beforeSeq: number | null) {
+  const rows = store.db.all<EntryRow>(
+    "SELECT * FROM entries WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+    beforeSeq ?? Number.MAX_SAFE_INTEGER,
+    Math.min(limit, ledgerPageMax) + 1,
+  );
+  const page = rows.slice(0, limit);
+  return {
+    entries: page.map((row) => ({
+      seq: row.seq,
+      kind: row.kind,
+      delta: row.delta,
+      pendingDelta: row.pending_delta,
+      balanceAfter: row.balance_after,
+      ref: row.ref,
+      venueId: row.venue_id,
+      detail: row.detail ? (JSON.parse(row.detail) as Record<string, string | number | boolean | null>) : null,
+      at: new Date(row.at_ms).toISOString(),
+    })),
+    nextBeforeSeq: rows.length > limit ? page[page.length - 1].seq : null,
+  };
+}

@@ -1,0 +1,68 @@
+import { activeCampaign, computeEarn } from "../../domain/ledger/earn";
+import { checkOccurredAt } from "../../domain/ledger/purchase-window";
+import { tierIndex } from "../../domain/tiers/qualification";
+import { isBirthdayMonth, yearMonthIn } from "../../domain/time/calendar";
+import type { PurchaseCommand } from "./rpc-types";
+import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
+
+const hourMs = 3_600_000;
+
+/** Records a purchase's points as pending; the alarm posts them `postingDelayHours` after the visit. */
+export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purchaseId: string): CommandReply {
+  const { store, profile, config } = ctx;
+  const occurredAt = new Date(command.occurredAt);
+  const late = checkOccurredAt(occurredAt, new Date(ctx.nowMs));
+  if (late) return rejectWith(late);
+
+  const tier = config.tiers[tierIndex(config.tiers, profile.tier)];
+  const counters = store.counters();
+  const firstVisit = (store.venueStats(command.venue.id)?.purchases ?? 0) === 0;
+  const { year } = yearMonthIn(profile.timezone, occurredAt);
+  const birthdayDue =
+    config.earn.birthdayMonthBonus > 0 && isBirthdayMonth(profile.birthday, profile.timezone, occurredAt) && counters.birthday_bonus_year !== year;
+  const earned = computeEarn({
+    amountCents: command.amountCents,
+    pointsPerDollar: command.venue.earnRatePerDollar ?? config.earn.pointsPerDollar,
+    tierCode: tier.code,
+    tierMultiplier: tier.multiplier,
+    campaign: activeCampaign(config.campaigns, command.venue.id, occurredAt),
+    firstVisitBonus: firstVisit ? config.earn.firstVisitBonus : 0,
+    birthdayBonus: birthdayDue ? config.earn.birthdayMonthBonus : 0,
+  });
+  const postsAtMs = occurredAt.getTime() + config.earn.postingDelayHours * hourMs;
+
+  store.insertPurchase({
+    id: purchaseId,
+    venue_id: command.venue.id,
+    amount_cents: command.amountCents,
+    points: earned.points,
+    refunded_cents: 0,
+    reversed_points: 0,
+    status: "pending",
+    occurred_at_ms: occurredAt.getTime(),
+    posts_at_ms: postsAtMs,
+    breakdown: JSON.stringify(earned.breakdown),
+  });
+  store.bumpVenueStats(command.venue.id, { purchases: 1 });
+  store.updateCounters({
+    last_activity_ms: Math.max(counters.last_activity_ms ?? 0, occurredAt.getTime()),
+    ...(birthdayDue ? { birthday_bonus_year: year } : {}),
+  });
+  store.appendEntry({ kind: "earn", delta: 0, pendingDelta: earned.points, ref: purchaseId, venueId: command.venue.id, detail: { amountCents: command.amountCents }, atMs: ctx.nowMs });
+  ctx.emit("purchase_recorded", ctx.nowMs, { venueIds: [command.venue.id], data: { purchaseId, points: earned.points } });
+
+  return {
+    status: 201,
+    body: {
+      purchaseId,
+      memberId: profile.id,
+      venueId: command.venue.id,
+      amountCents: command.amountCents,
+      occurredAt: occurredAt.toISOString(),
+      status: "pending",
+      pointsPending: earned.points,
+      postsAt: new Date(postsAtMs).toISOString(),
+      breakdown: earned.breakdown,
+    },
+  };
+}

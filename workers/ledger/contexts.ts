@@ -1,0 +1,55 @@
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { venues } from "../../db/schema";
+import type { ProgramContext, VenueContext } from "../../durable-objects/member/rpc-types";
+import { TtlCache } from "../cache/ttl-cache";
+import { ApiError } from "../errors/api-error";
+import { findProgram } from "../programs/program-directory";
+
+const venueCache = new TtlCache<VenueContext[]>(30_000, 1_000);
+
+export async function programContext(db: D1Database, programId: string): Promise<ProgramContext> {
+  const program = await findProgram(db, programId);
+  return { id: program.id, config: program.config };
+}
+
+/** A program's venues with their coalition settings (cached per isolate). */
+export async function programVenues(db: D1Database, programId: string): Promise<VenueContext[]> {
+  const cached = venueCache.get(programId);
+  if (cached) return cached;
+  const rows = await drizzle(db).select().from(venues).where(eq(venues.programId, programId));
+  const contexts = rows.map((row) => ({
+    id: row.id,
+    timezone: row.timezone,
+    participatesInCoalition: row.participatesInCoalition,
+    allowCrossVenueRedemption: row.allowCrossVenueRedemption,
+    maxCrossVenueRedemptionPercent: row.maxCrossVenueRedemptionPercent,
+    revenueSharePercent: row.revenueSharePercent,
+    earnRatePerDollar: row.earnRatePerDollar,
+  }));
+  venueCache.set(programId, contexts);
+  return contexts;
+}
+
+export function forgetProgramVenues(programId: string): void {
+  venueCache.delete(programId);
+}
+
+export async function venueContext(db: D1Database, programId: string, venueId: string): Promise<VenueContext> {
+  let venue = (await programVenues(db, programId)).find((candidate) => candidate.id === venueId);
+  if (!venue) {
+    forgetProgramVenues(programId);
+    venue = (await programVenues(db, programId)).find((candidate) => candidate.id === venueId);
+  }
+  if (!venue) throw new ApiError(404, "venue_not_found", `No venue ${venueId} in program ${programId}`);
+  return venue;
+}
+
+/** An actor's answer as the HTTP answer: rejections become the error model, replays get the header. */
+export function actorReply<T>(reply: { status: number; body: unknown; replayed: boolean }): { body: T; replayed: boolean; status: number } {
+  if (reply.status >= 400) {
+    const { error } = reply.body as { error: { code: string; message: string } };
+    throw new ApiError(reply.status as 403, error.code, error.message);
+  }
+  return { body: reply.body as T, replayed: reply.replayed, status: reply.status };
+}

@@ -1,0 +1,180 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { redemptionCodes } from "../../db/schema";
+import { dayIn } from "../../domain/time/calendar";
+import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
+import type { AppEnv } from "../app-env";
+import { assertProgramAccess } from "../auth/principal";
+import { requireAuth } from "../auth/require-auth";
+import { ApiError } from "../errors/api-error";
+import { errorResponses } from "../errors/error-schemas";
+import { defaultHook } from "../errors/handlers";
+import { replayHeader, requireIdempotencyKey } from "../idempotency/idempotency-key";
+import { requestHash } from "../idempotency/request-hash";
+import { actorReply, programContext, programVenues } from "../ledger/contexts";
+import { redemptionIdsFor } from "../ledger/derived-ids";
+import { isMemberId } from "../members/member-id";
+import { findReward, isStocked, rewardRules } from "../rewards/reward-catalog";
+import { DryRunQuerySchema, MemberIdSchema, RequiredKeyHeaderSchema } from "../schemas/ledger";
+import { operatorOrVenueSecurity } from "../schemas/common";
+
+const RedeemSchema = z
+  .object({
+    memberId: MemberIdSchema,
+    rewardId: z.string().min(1).max(64),
+    purchaseCents: z.number().int().min(0).max(10_000_000).optional().openapi({ description: "The purchase the reward applies to (for minimum-purchase rules)" }),
+    venueId: z.string().max(64).optional().openapi({ description: "Where it is redeemed; implied by a venue key, optional for the operator" }),
+  })
+  .strict()
+  .openapi("Redeem");
+
+const RedemptionSchema = z
+  .object({
+    redemptionId: z.string(),
+    code: z.string().openapi({ description: "Single-use code the venue consumes", example: "K7QZ-3M9D" }),
+    rewardId: z.string(),
+    memberId: z.string(),
+    venueId: z.string().nullable(),
+    status: z.enum(["issued", "consumed", "cancelled"]),
+    pointsSpent: z.number().int(),
+    balance: z.number().int(),
+    settlements: z.array(
+      z.object({ earningVenueId: z.string(), redeemingVenueId: z.string(), points: z.number().int(), valueCents: z.number().int(), feeCents: z.number().int() }),
+    ),
+  })
+  .openapi("Redemption");
+
+const CodeParams = z.object({ code: z.string().min(4).max(32).openapi({ param: { name: "code", in: "path" }, example: "K7QZ-3M9D" }) });
+
+const redeem = createRoute({
+  operationId: "redeem",
+  method: "post",
+  path: "/",
+  tags: ["Redemptions"],
+  summary: "Redeem a reward: checks every rule, spends points FIFO by expiry, returns a single-use code",
+  description:
+    "422 codes: insufficient_points, tier_restricted, out_of_stock, outside_window, day_restricted, daily_cap_reached, member_cap_reached, min_purchase_not_met, cross_venue_not_allowed, cross_venue_cap_exceeded.",
+  security: operatorOrVenueSecurity,
+  middleware: [requireAuth({ operator: true, venue: true })] as const,
+  request: { headers: RequiredKeyHeaderSchema, query: DryRunQuerySchema, body: { required: true, content: { "application/json": { schema: RedeemSchema } } } },
+  responses: { 201: { description: "Issued", content: { "application/json": { schema: RedemptionSchema } } }, ...errorResponses(400, 401, 403, 404, 413, 422, 429) },
+});
+
+const consume = createRoute({
+  operationId: "consumeRedemption",
+  method: "post",
+  path: "/{code}/consume",
+  tags: ["Redemptions"],
+  summary: "The venue hands over the reward; the code is used up (repeating answers the same)",
+  security: operatorOrVenueSecurity,
+  middleware: [requireAuth({ operator: true, venue: true })] as const,
+  request: { params: CodeParams },
+  responses: { 200: { description: "Consumed", content: { "application/json": { schema: RedemptionSchema } } }, ...errorResponses(401, 403, 404, 409) },
+});
+
+const cancel = createRoute({
+  operationId: "cancelRedemption",
+  method: "post",
+  path: "/{code}/cancel",
+  tags: ["Redemptions"],
+  summary: "Cancel an unused code: the points return (with their original expiry) and the unit returns to stock",
+  security: operatorOrVenueSecurity,
+  middleware: [requireAuth({ operator: true, venue: true })] as const,
+  request: { params: CodeParams },
+  responses: { 200: { description: "Cancelled", content: { "application/json": { schema: RedemptionSchema } } }, ...errorResponses(401, 403, 404, 409) },
+});
+
+export const redemptionRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+redemptionRoutes.openapi(redeem, async (c) => {
+  const body = c.req.valid("json");
+  const principal = c.get("principal");
+  const key = requireIdempotencyKey(c);
+  const dryRun = c.req.valid("query").dryRun === "true";
+  if (!isMemberId(body.memberId)) throw new ApiError(404, "member_not_found", `No member ${body.memberId}`);
+  const rewardRow = await findReward(c.env.DB, body.rewardId);
+  assertProgramAccess(principal, rewardRow.programId);
+  const [program, venues, ids, hash] = await Promise.all([
+    programContext(c.env.DB, rewardRow.programId),
+    programVenues(c.env.DB, rewardRow.programId),
+    redemptionIdsFor(body.memberId, key),
+    requestHash("redeem", principal.kind === "venue" ? principal.venueId : "operator", body),
+  ]);
+  const venueId = principal.kind === "venue" ? principal.venueId : body.venueId;
+  const redeemingVenue = venueId ? (venues.find((venue) => venue.id === venueId) ?? null) : null;
+  if (venueId && !redeemingVenue) throw new ApiError(404, "venue_not_found", `No venue ${venueId} in this program`);
+  const reward = rewardRules(rewardRow);
+
+  // The stock (inventory, per-day cap) is held first in the one place that serialises it, then the
+  // member's actor decides; the hold is confirmed or released by that answer.
+  const stock = isStocked(reward) ? c.env.REWARD_STOCK.getByName(reward.id) : null;
+  if (stock) {
+    const day = dayIn(redeemingVenue?.timezone ?? program.config.timezone, new Date()).date;
+    const held = await stock.reserve({ holdId: ids.redemptionId, memberId: body.memberId, inventory: reward.inventory, perDayCap: reward.perDayCap, day, dryRun });
+    if (!held.ok) throw new ApiError(422, held.code, held.message);
+  }
+  const reply = await c.env.MEMBER.getByName(body.memberId).redeem(
+    {
+      v: memberRpcVersion,
+      idempotencyKey: key,
+      requestHash: hash,
+      dryRun,
+      program,
+      reward,
+      redeemingVenue,
+      nonCoalitionVenueIds: venues.filter((venue) => !venue.participatesInCoalition).map((venue) => venue.id),
+      purchaseCents: body.purchaseCents ?? null,
+    },
+    ids,
+  );
+  if (stock && !dryRun) await (reply.status === 201 ? stock.confirm(ids.redemptionId) : stock.release(ids.redemptionId));
+  const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
+  if (!dryRun) {
+    await drizzle(c.env.DB)
+      .insert(redemptionCodes)
+      .values({ code: ids.code, programId: program.id, memberId: body.memberId, redemptionId: ids.redemptionId, rewardId: reward.id, createdAt: new Date().toISOString() })
+      .onConflictDoNothing();
+  }
+  if (result.replayed) c.header(replayHeader, "true");
+  return c.json(result.body, 201);
+});
+
+async function findCode(db: D1Database, code: string) {
+  const [row] = await drizzle(db).select().from(redemptionCodes).where(eq(redemptionCodes.code, code.toUpperCase())).limit(1);
+  if (!row) throw new ApiError(404, "redemption_not_found", `No redemption code ${code}`);
+  return row;
+}
+
+redemptionRoutes.openapi(consume, async (c) => {
+  const principal = c.get("principal");
+  const found = await findCode(c.env.DB, c.req.valid("param").code);
+  assertProgramAccess(principal, found.programId);
+  const program = await programContext(c.env.DB, found.programId);
+  const reply = await c.env.MEMBER.getByName(found.memberId).consumeRedemption({
+    v: memberRpcVersion,
+    program,
+    redemptionId: found.redemptionId,
+    venueId: principal.kind === "venue" ? principal.venueId : null,
+  });
+  const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
+  if (result.replayed) c.header(replayHeader, "true");
+  return c.json(result.body, 200);
+});
+
+redemptionRoutes.openapi(cancel, async (c) => {
+  const principal = c.get("principal");
+  const found = await findCode(c.env.DB, c.req.valid("param").code);
+  assertProgramAccess(principal, found.programId);
+  const [program, rewardRow] = await Promise.all([programContext(c.env.DB, found.programId), findReward(c.env.DB, found.rewardId)]);
+  const reply = await c.env.MEMBER.getByName(found.memberId).cancelRedemption({
+    v: memberRpcVersion,
+    program,
+    redemptionId: found.redemptionId,
+    venueId: principal.kind === "venue" ? principal.venueId : null,
+  });
+  const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
+  if (isStocked(rewardRules(rewardRow))) await c.env.REWARD_STOCK.getByName(rewardRow.id).release(found.redemptionId);
+  if (result.replayed) c.header(replayHeader, "true");
+  return c.json(result.body, 200);
+});
