@@ -5,12 +5,12 @@ import { checkRewardRules } from "../../domain/rewards/reward-rules";
 import { allocateSpend } from "../../domain/ledger/spend";
 import { dayIn } from "../../domain/time/calendar";
 import { CountedSql } from "./counted-sql";
-import { purgeExpiredKeys, runIdempotent } from "./idempotency-store";
+import { idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idempotency-store";
 import { assertLedgerInvariants } from "./invariants";
 import { LedgerStore } from "./ledger-store";
 import type { MemberEvent, SettlementRecord } from "./member-events";
 import { ledgerPage, memberView } from "./member-view";
-import { deleteOutbox, emitEvent, hasOutbox, pendingOutbox } from "./outbox";
+import { emitEvent, eventsAfter, venueSnapshots, hasUnsent, markSent, pruneSent, sentEventRetentionMs, unsentOutbox } from "./outbox";
 import { insertProfile, readProfile } from "./profile-store";
 import { recordPurchase } from "./purchase";
 import { type RedemptionIds, cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
@@ -144,7 +144,6 @@ export class Member extends DurableObject<Env> {
     if (!profile) return null;
     const counters = this.store.counters();
     const settlements = this.db.all<{ payload: string }>("SELECT payload FROM settlements ORDER BY id").map((row) => JSON.parse(row.payload) as SettlementRecord);
-    const venues = this.db.all<{ venue_id: string }>("SELECT venue_id FROM venue_stats ORDER BY venue_id");
     return {
       v: 1,
       memberId: profile.id,
@@ -161,13 +160,15 @@ export class Member extends DurableObject<Env> {
         visits: counters.visits,
         debt: counters.debt,
       },
-      venues: venues.map((venue) => {
-        const stats = this.store.venueStats(venue.venue_id)!;
-        return { venueId: venue.venue_id, purchases: stats.purchases, visits: stats.visits, spendCents: stats.spend_cents };
-      }),
+      venues: venueSnapshots(this.store),
       settlements,
       data: {},
     };
+  }
+
+  /** The member's recent events (kept 7 days after sending), to replay projections. */
+  async events(afterSeq: number, limit: number): Promise<MemberEvent[]> {
+    return eventsAfter(this.store, afterSeq, limit);
   }
 
   /** Statements and rows this object has run since it started (the bench counts a purchase's cost). */
@@ -191,6 +192,7 @@ export class Member extends DurableObject<Env> {
         assertLedgerInvariants(this.store);
       }
       purgeExpiredKeys(this.ctx.storage.sql, nowMs);
+      pruneSent(this.store, nowMs);
     });
     await this.afterWrite(nowMs);
   }
@@ -254,8 +256,10 @@ export class Member extends DurableObject<Env> {
     const due = profile && config ? nextDueMs(new WriteContext(this.store, profile, config, nowMs)) : null;
     if (due !== null) candidates.push(due);
     const purge = this.db.one<{ oldest: number | null }>("SELECT MIN(created_at_ms) AS oldest FROM idempotency")?.oldest;
-    if (purge != null) candidates.push(purge + 8 * 86_400_000);
-    if (hasOutbox(this.store)) this.ctx.waitUntil(this.flushOutbox());
+    if (purge != null) candidates.push(purge + idempotencyRetentionMs);
+    const sent = this.db.one<{ oldest: number | null }>("SELECT MIN(sent_at_ms) AS oldest FROM outbox WHERE sent_at_ms IS NOT NULL")?.oldest;
+    if (sent != null) candidates.push(sent + sentEventRetentionMs);
+    if (hasUnsent(this.store)) this.ctx.waitUntil(this.flushOutbox());
     if (candidates.length === 0) return;
     const next = Math.max(Math.min(...candidates), Date.now());
     const current = await this.ctx.storage.getAlarm();
@@ -267,9 +271,9 @@ export class Member extends DurableObject<Env> {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      for (let rows = pendingOutbox(this.store); rows.length > 0; rows = pendingOutbox(this.store)) {
+      for (let rows = unsentOutbox(this.store); rows.length > 0; rows = unsentOutbox(this.store)) {
         await this.env.OUTBOX.sendBatch(rows.map((row) => ({ body: JSON.parse(row.payload) as MemberEvent })));
-        deleteOutbox(this.store, rows[rows.length - 1].seq);
+        markSent(this.store, rows.map((row) => row.seq), Date.now());
       }
     } catch (error) {
       console.error("outbox flush failed; retrying from the alarm", error);

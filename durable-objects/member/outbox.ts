@@ -3,16 +3,23 @@ import type { MemberEvent, MemberEventKind, SettlementRecord } from "./member-ev
 
 export const outboxBatchMax = 100; // a Queue batch holds at most 100 messages (§9)
 
-export type EmitExtras = { venueIds?: string[]; settlements?: SettlementRecord[]; data?: MemberEvent["data"] };
+export type EmitExtras = { settlements?: SettlementRecord[]; data?: MemberEvent["data"] };
 
-/** Appends an event with the member's current snapshot; it commits with the write that caused it. */
+/** Per-venue stats of the member: a member visits a handful of venues, so every event carries them all. */
+export function venueSnapshots(store: LedgerStore) {
+  return store.db
+    .all<{ venue_id: string; purchases: number; visits: number; spend_cents: number }>("SELECT * FROM venue_stats ORDER BY venue_id LIMIT 200")
+    .map((row) => ({ venueId: row.venue_id, purchases: row.purchases, visits: row.visits, spendCents: row.spend_cents }));
+}
+
+/**
+ * Appends an event with the member's whole current snapshot; it commits with the write that caused
+ * it. Whole snapshots make the newest event alone enough to rebuild the member's projection.
+ */
 export function emitEvent(store: LedgerStore, identity: { memberId: string; programId: string; tier: string }, kind: MemberEventKind, atMs: number, extras: EmitExtras = {}): void {
   const counters = store.counters();
   const seq = store.nextEventSeq();
-  const venues = (extras.venueIds ?? []).flatMap((venueId) => {
-    const stats = store.venueStats(venueId);
-    return stats ? [{ venueId, purchases: stats.purchases, visits: stats.visits, spendCents: stats.spend_cents }] : [];
-  });
+  const venues = venueSnapshots(store);
   const event: MemberEvent = {
     v: 1,
     memberId: identity.memberId,
@@ -36,14 +43,28 @@ export function emitEvent(store: LedgerStore, identity: { memberId: string; prog
   store.db.run("INSERT INTO outbox (seq, payload) VALUES (?, ?)", seq, JSON.stringify(event));
 }
 
-export function pendingOutbox(store: LedgerStore): { seq: number; payload: string }[] {
-  return store.db.all<{ seq: number; payload: string }>("SELECT seq, payload FROM outbox ORDER BY seq LIMIT ?", outboxBatchMax);
+/** Sent events stay this long, so projections can be replayed from the actors after an incident. */
+export const sentEventRetentionMs = 7 * 86_400_000;
+
+export function unsentOutbox(store: LedgerStore): { seq: number; payload: string }[] {
+  return store.db.all<{ seq: number; payload: string }>("SELECT seq, payload FROM outbox WHERE sent_at_ms IS NULL ORDER BY seq LIMIT ?", outboxBatchMax);
 }
 
-export function deleteOutbox(store: LedgerStore, upToSeq: number): void {
-  store.db.run("DELETE FROM outbox WHERE seq <= ?", upToSeq);
+export function markSent(store: LedgerStore, seqs: number[], nowMs: number): void {
+  store.db.run(`UPDATE outbox SET sent_at_ms = ? WHERE seq IN (${seqs.map(() => "?").join(",")})`, nowMs, ...seqs);
 }
 
-export function hasOutbox(store: LedgerStore): boolean {
-  return store.db.one<{ n: number }>("SELECT COUNT(*) AS n FROM outbox")!.n > 0;
+export function hasUnsent(store: LedgerStore): boolean {
+  return store.db.one<{ seq: number }>("SELECT seq FROM outbox WHERE sent_at_ms IS NULL LIMIT 1") !== undefined;
+}
+
+export function pruneSent(store: LedgerStore, nowMs: number): void {
+  store.db.run("DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE sent_at_ms < ? LIMIT ?)", nowMs - sentEventRetentionMs, 500);
+}
+
+/** Events after `afterSeq`, oldest first, for replaying projections. */
+export function eventsAfter(store: LedgerStore, afterSeq: number, limit: number): MemberEvent[] {
+  return store.db
+    .all<{ payload: string }>("SELECT payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, Math.min(limit, outboxBatchMax))
+    .map((row) => JSON.parse(row.payload) as MemberEvent);
 }

@@ -49,7 +49,7 @@ export function refundPurchase(ctx: WriteContext, command: RefundCommand, refund
     clawedBack = taken.taken;
     debtAdded = taken.newDebt;
   }
-  ctx.emit("purchase_refunded", ctx.nowMs, { venueIds: [purchase.venue_id], data: { purchaseId: purchase.id, refundId, points } });
+  ctx.emit("purchase_refunded", ctx.nowMs, { data: { purchaseId: purchase.id, refundId, points } });
   return {
     status: 201,
     body: {

@@ -94,7 +94,8 @@ export const memberSchemaSteps: readonly string[] = [
    CREATE INDEX redemptions_reward ON redemptions (reward_id, status);
    CREATE INDEX redemptions_key ON redemptions (idempotency_key);
    CREATE TABLE settlements (id TEXT PRIMARY KEY, payload TEXT NOT NULL);
-   CREATE TABLE outbox (seq INTEGER PRIMARY KEY, payload TEXT NOT NULL);`,
+   CREATE TABLE outbox (seq INTEGER PRIMARY KEY, payload TEXT NOT NULL, sent_at_ms INTEGER);
+   CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at_ms IS NULL;`,
 ];
 
 export function applySchema(sql: SqlStorage): void {

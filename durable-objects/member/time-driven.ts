@@ -38,7 +38,7 @@ export function postDuePurchases(ctx: WriteContext): number {
       ctx.setTier(tier.code);
       ctx.emit("tier_changed", postedAtMs, { data: { from, to: tier.code, direction: "up" } });
     }
-    ctx.emit("points_posted", postedAtMs, { venueIds: [purchase.venue_id], data: { purchaseId: purchase.id, points, credited } });
+    ctx.emit("points_posted", postedAtMs, { data: { purchaseId: purchase.id, points, credited } });
   }
   return due.length;
 }
