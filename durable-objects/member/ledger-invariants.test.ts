@@ -1,0 +1,104 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { RewardRules } from "../../domain/rewards/reward-rules";
+import { call } from "../../test/api";
+import { coalition, enroll } from "../../test/ledger";
+import { type ProgramContext, type Reply, type VenueContext, memberRpcVersion } from "./rpc-types";
+
+type Command =
+  | { kind: "purchase"; venue: number; amountCents: number; replay: boolean }
+  | { kind: "refund"; purchase: number; percent: number; replay: boolean }
+  | { kind: "advance"; hours: number }
+  | { kind: "redeem"; venue: number; cost: number; replay: boolean }
+  | { kind: "cancel"; redemption: number }
+  | { kind: "consume"; redemption: number };
+
+const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ kind: fc.constant("purchase" as const), venue: fc.nat(1), amountCents: fc.integer({ min: 1, max: 60_000 }), replay: fc.boolean() }),
+  fc.record({ kind: fc.constant("refund" as const), purchase: fc.nat(), percent: fc.integer({ min: 1, max: 100 }), replay: fc.boolean() }),
+  fc.record({ kind: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 24 * 400 }) }),
+  fc.record({ kind: fc.constant("redeem" as const), venue: fc.nat(1), cost: fc.integer({ min: 1, max: 600 }), replay: fc.boolean() }),
+  fc.record({ kind: fc.constant("cancel" as const), redemption: fc.nat() }),
+  fc.record({ kind: fc.constant("consume" as const), redemption: fc.nat() }),
+);
+
+const ledgerTotals = (memberId: string) =>
+  runInDurableObject(env.MEMBER.getByName(memberId), (_instance, state) => {
+    const one = (query: string) => state.storage.sql.exec<{ n: number }>(query).one().n;
+    return {
+      lots: one("SELECT COALESCE(SUM(remaining), 0) AS n FROM lots"),
+      journal: one("SELECT COALESCE(SUM(delta), 0) AS n FROM entries"),
+      negativeLots: one("SELECT COUNT(*) AS n FROM lots WHERE remaining < 0"),
+      lifetime: one("SELECT lifetime_points AS n FROM counters"),
+      debt: one("SELECT debt AS n FROM counters"),
+      pending: one("SELECT COALESCE(SUM(points - reversed_points), 0) AS n FROM purchases WHERE status = 'pending'"),
+    };
+  });
+
+describe("the Member actor's ledger under random sequences", () => {
+  it("keeps balance = Σ lots = Σ journal ≥ 0 and never lowers lifetime points, through replays too", async () => {
+    const { program, venues } = await coalition(2, undefined, [{}, { maxCrossVenueRedemptionPercent: 60, revenueSharePercent: 5 }]);
+    const programContext: ProgramContext = { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config };
+    const venueContexts: VenueContext[] = (await call("GET", `/v1/programs/${program.id}/venues`)).json.venues;
+    let run = 0;
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandArbitrary, { minLength: 5, maxLength: 30 }), async (commands) => {
+        const memberId = await enroll(venues[0].key, `property-${run++}`);
+        const stub = env.MEMBER.getByName(memberId);
+        let nowMs = Date.now();
+        let lifetime = 0;
+        const purchases: { id: string; venueId: string; amountCents: number }[] = [];
+        const redemptions: string[] = [];
+        for (const [index, command] of commands.entries()) {
+          const key = `${memberId}-${index}`;
+          const envelope = { v: memberRpcVersion, idempotencyKey: key, requestHash: `${command.kind}-${index}`, program: programContext, nowMs } as const;
+          const twice = async (send: () => Promise<Reply>, replay: boolean) => {
+            const first = await send();
+            if (replay) expect(await send()).toEqual({ ...first, replayed: first.status < 300 || first.status === 422 ? true : first.replayed });
+            return first;
+          };
+          if (command.kind === "purchase") {
+            const venue = venueContexts[command.venue];
+            const reply = await twice(() => stub.purchase({ ...envelope, venue, amountCents: command.amountCents, occurredAt: new Date(nowMs - 3_600_000).toISOString() }, `pur_${memberId.slice(4)}${String(index).padStart(12, "0")}`), command.replay);
+            expect(reply.status).toBe(201);
+            purchases.push({ id: (reply.body as { purchaseId: string }).purchaseId, venueId: venue.id, amountCents: command.amountCents });
+          } else if (command.kind === "refund" && purchases.length > 0) {
+            const target = purchases[command.purchase % purchases.length];
+            const amountCents = Math.max(1, Math.floor((target.amountCents * command.percent) / 100));
+            const reply = await twice(() => stub.refund({ ...envelope, venueId: target.venueId, purchaseId: target.id, amountCents }, `rfd_${index}`), command.replay);
+            expect([201, 422]).toContain(reply.status);
+          } else if (command.kind === "advance") {
+            nowMs += command.hours * 3_600_000;
+            await stub.processDue(nowMs);
+          } else if (command.kind === "redeem") {
+            const reward: RewardRules = { id: `rwd_${command.cost}`, programId: program.id, name: "r", type: "custom", pointsCost: command.cost, value: null, venueId: null, inventory: null, tiers: null, daysOfWeek: null, validFrom: null, validTo: null, perDayCap: null, perMemberCap: null, minPurchaseCents: null, active: true };
+            const ids = { redemptionId: `rdm_${memberId.slice(4)}${String(index).padStart(12, "0")}`, code: `CODE-${index}` };
+            const reply = await twice(() => stub.redeem({ ...envelope, reward, redeemingVenue: venueContexts[command.venue], nonCoalitionVenueIds: [], purchaseCents: null }, ids), command.replay);
+            if (reply.status === 201) redemptions.push(ids.redemptionId);
+            else expect(reply.status).toBe(422);
+          } else if ((command.kind === "cancel" || command.kind === "consume") && redemptions.length > 0) {
+            const action = { v: memberRpcVersion, program: programContext, redemptionId: redemptions[command.redemption % redemptions.length], venueId: null, nowMs };
+            const reply = command.kind === "cancel" ? await stub.cancelRedemption(action) : await stub.consumeRedemption(action);
+            expect([200, 409]).toContain(reply.status);
+          }
+
+          const totals = await ledgerTotals(memberId);
+          expect(totals.lots).toBe(totals.journal);
+          expect(totals.lots).toBeGreaterThanOrEqual(0);
+          expect(totals.negativeLots).toBe(0);
+          expect(totals.debt).toBeGreaterThanOrEqual(0);
+          expect(totals.lifetime).toBeGreaterThanOrEqual(lifetime);
+          lifetime = totals.lifetime;
+          const view = await stub.view(nowMs);
+          if (view.status !== 200) throw new Error("member vanished");
+          expect(view.body.points.available).toBe(totals.lots);
+          expect(view.body.points.pending).toBe(totals.pending);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
