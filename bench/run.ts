@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { benchOperatorToken, load, median, startWorker } from "./harness";
+import { benchOperatorToken, type LoadResult, load, median, startWorker } from "./harness";
 
 /**
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
@@ -9,61 +9,115 @@ import { benchOperatorToken, load, median, startWorker } from "./harness";
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 600);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const memberCount = Number(process.env.BENCH_MEMBERS ?? 1000);
 
 const worker = await startWorker();
 const operator = { Authorization: `Bearer ${benchOperatorToken}`, "Content-Type": "application/json" };
-const post = (route: string, body: unknown, headers: Record<string, string> = operator) =>
-  fetch(`${worker.url}${route}`, { method: "POST", headers, body: JSON.stringify(body) });
+const post = async (route: string, body: unknown, headers: Record<string, string> = operator) => {
+  const response = await fetch(`${worker.url}${route}`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as Record<string, any> };
+};
 
-const program = (await (await post("/v1/programs", { name: "Bench", preset: "restaurant" })).json()) as { id: string };
-const venue = (await (await post(`/v1/programs/${program.id}/venues`, { name: "Bench venue" })).json()) as { id: string };
-const { key } = (await (await post(`/v1/venues/${venue.id}/keys`, {})).json()) as { key: string };
+const program = (await post("/v1/programs", { name: "Bench", preset: "restaurant" })).json;
+const venue = (await post(`/v1/programs/${program.id}/venues`, { name: "Bench venue" })).json;
+const { key } = (await post(`/v1/venues/${venue.id}/keys`, {})).json;
 const kiosk = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
 
-const noop = async () => (await fetch(`${worker.url}/health`)).status === 200;
+console.log(`bench: enrolling ${memberCount} members for the purchase figures…`);
+const members: string[] = [];
+await load(memberCount, concurrency, async (index) => {
+  const enrolled = await post("/v1/members", { externalRef: `bench-member-${index}` }, kiosk);
+  members[index] = enrolled.json.id;
+  return enrolled.status < 300;
+});
+
+const noop = async () => {
+  const response = await fetch(`${worker.url}/health`);
+  await response.arrayBuffer();
+  return response.status === 200;
+};
 let enrollment = 0;
 const enroll = async () => {
   const n = enrollment++;
-  const response = await post("/v1/members", { externalRef: `bench-${n}`, email: `bench-${n}@example.com` }, { ...kiosk, "Idempotency-Key": `bench-${n}` });
-  await response.arrayBuffer();
-  return response.status === 201;
+  return (await post("/v1/members", { externalRef: `bench-${n}`, email: `bench-${n}@example.com` }, { ...kiosk, "Idempotency-Key": `bench-${n}` })).status === 201;
 };
+let purchaseCount = 0;
+const purchaseFor = (memberId: string) => async () => {
+  const n = purchaseCount++;
+  const body = { memberId, amountCents: 1000 + (n % 5000), occurredAt: new Date().toISOString() };
+  return (await post("/v1/purchases", body, { ...kiosk, "Idempotency-Key": `bench-purchase-${n}` })).status === 201;
+};
+const purchaseSpread = () => purchaseFor(members[Math.floor(Math.random() * members.length)])();
 
 console.log(`bench: ${rounds} rounds × ${requestsPerRound} requests, ${concurrency} in flight, wrangler dev on 127.0.0.1`);
 await load(200, concurrency, noop);
-await load(100, concurrency, enroll);
+await load(100, concurrency, purchaseSpread);
 
-const ratios: number[] = [];
-const baselines = [];
-const enrollments = [];
+type Figure = { name: string; run: () => Promise<boolean>; baseline: LoadResult[]; measured: LoadResult[]; ratios: number[] };
+const figures: Figure[] = [
+  { name: "enrollment req/s ÷ no-op req/s", run: enroll, baseline: [], measured: [], ratios: [] },
+  { name: "purchase (earn) req/s ÷ no-op req/s", run: purchaseSpread, baseline: [], measured: [], ratios: [] },
+];
 for (let round = 1; round <= rounds; round++) {
-  const baseline = await load(requestsPerRound, concurrency, noop);
-  const measured = await load(requestsPerRound, concurrency, enroll);
-  baselines.push(baseline);
-  enrollments.push(measured);
-  ratios.push(measured.perSecond / baseline.perSecond);
-  console.log(
-    `  round ${round}: no-op ${baseline.perSecond.toFixed(0)} req/s, enrollment ${measured.perSecond.toFixed(0)} req/s (p99 ${measured.p99Ms.toFixed(1)} ms, failures ${measured.failures}) → ratio ${(measured.perSecond / baseline.perSecond).toFixed(2)}`,
-  );
+  for (const figure of figures) {
+    const baseline = await load(requestsPerRound, concurrency, noop);
+    const measured = await load(requestsPerRound, concurrency, figure.run);
+    figure.baseline.push(baseline);
+    figure.measured.push(measured);
+    figure.ratios.push(measured.perSecond / baseline.perSecond);
+    console.log(`  round ${round} ${figure.name.padEnd(38)} ${measured.perSecond.toFixed(0)} vs ${baseline.perSecond.toFixed(0)} req/s → ${(measured.perSecond / baseline.perSecond).toFixed(2)} (failures ${measured.failures})`);
+  }
 }
+
+// 200 concurrent purchases spread over the members, all at once: the tail a busy evening sees.
+const burstNoop = await load(200, 200, noop);
+const burst = await load(200, 200, purchaseSpread);
+
+// What one purchase costs inside the actor, counted (not timed), on a member with some history.
+const counted = members[0];
+for (let warm = 0; warm < 5; warm++) await purchaseFor(counted)();
+const stats = async () => (await (await fetch(`${worker.url}/v1/members/${counted}/actor-stats`, { headers: operator })).json()) as { statements: number; rowsRead: number; rowsWritten: number };
+const before = await stats();
+const countedPurchases = 20;
+for (let n = 0; n < countedPurchases; n++) await purchaseFor(counted)();
+const after = await stats();
 worker.stop();
 
-const result = {
-  enrollmentVsNoop: { ratio: median(ratios), target: null },
-  context: {
-    noopPerSecond: median(baselines.map((entry) => entry.perSecond)),
-    enrollmentPerSecond: median(enrollments.map((entry) => entry.perSecond)),
-    enrollmentP99Ms: median(enrollments.map((entry) => entry.p99Ms)),
-    failures: enrollments.reduce((sum, entry) => sum + entry.failures, 0),
-  },
+const perPurchase = {
+  statements: (after.statements - before.statements) / countedPurchases,
+  rowsRead: (after.rowsRead - before.rowsRead) / countedPurchases,
+  rowsWritten: (after.rowsWritten - before.rowsWritten) / countedPurchases,
 };
-console.log(`
-figure                                   ratio   (context)
-enrollment req/s ÷ no-op req/s           ${result.enrollmentVsNoop.ratio.toFixed(2)}    ${result.context.enrollmentPerSecond.toFixed(0)} vs ${result.context.noopPerSecond.toFixed(0)} req/s, enrollment p99 ${result.context.enrollmentP99Ms.toFixed(1)} ms`);
+const result = {
+  figures: Object.fromEntries(
+    figures.map((figure) => [
+      figure.name,
+      {
+        ratio: median(figure.ratios),
+        perSecond: median(figure.measured.map((entry) => entry.perSecond)),
+        noopPerSecond: median(figure.baseline.map((entry) => entry.perSecond)),
+        p99Ms: median(figure.measured.map((entry) => entry.p99Ms)),
+        failures: figure.measured.reduce((sum, entry) => sum + entry.failures, 0),
+      },
+    ]),
+  ),
+  burst200: { p99Ms: burst.p99Ms, p50Ms: burst.p50Ms, noopP99Ms: burstNoop.p99Ms, p99VsNoop: burst.p99Ms / burstNoop.p99Ms, failures: burst.failures, members: memberCount },
+  perPurchaseInActor: perPurchase,
+};
+
+console.log("\nfigure                                   ratio   target   (context)");
+for (const figure of figures) {
+  const entry = result.figures[figure.name];
+  const target = figure.name.startsWith("purchase") ? "≥ 0.50" : "  —   ";
+  console.log(`${figure.name.padEnd(40)} ${entry.ratio.toFixed(2)}    ${target}   ${entry.perSecond.toFixed(0)} vs ${entry.noopPerSecond.toFixed(0)} req/s, p99 ${entry.p99Ms.toFixed(1)} ms`);
+}
+console.log(`200 concurrent purchases over ${memberCount} members: p99 ${burst.p99Ms.toFixed(1)} ms (${result.burst200.p99VsNoop.toFixed(2)}× the no-op burst's p99 ${burstNoop.p99Ms.toFixed(1)} ms), failures ${burst.failures}`);
+console.log(`inside the actor, per purchase: ${perPurchase.statements.toFixed(1)} SQL statements, ${perPurchase.rowsWritten.toFixed(1)} rows written, ${perPurchase.rowsRead.toFixed(1)} rows read`);
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", JSON.stringify(result, null, 2));
-if (result.context.failures > 0) {
-  console.error(`${result.context.failures} enrollments failed`);
+const failures = Object.values(result.figures).reduce((sum, entry) => sum + entry.failures, 0) + burst.failures;
+if (failures > 0) {
+  console.error(`${failures} requests failed`);
   process.exit(1);
 }
 process.exit(0);

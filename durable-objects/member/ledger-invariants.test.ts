@@ -80,7 +80,7 @@ describe("the Member actor's ledger under random sequences", () => {
             if (reply.status === 201) redemptions.push(ids.redemptionId);
             else expect(reply.status).toBe(422);
           } else if ((command.kind === "cancel" || command.kind === "consume") && redemptions.length > 0) {
-            const action = { v: memberRpcVersion, program: programContext, redemptionId: redemptions[command.redemption % redemptions.length], venueId: null, nowMs };
+            const action = { v: memberRpcVersion as 1, program: programContext, redemptionId: redemptions[command.redemption % redemptions.length], venueId: null, nowMs };
             const reply = command.kind === "cancel" ? await stub.cancelRedemption(action) : await stub.consumeRedemption(action);
             expect([200, 409]).toContain(reply.status);
           }

@@ -47,6 +47,8 @@ export class Member extends DurableObject<Env> {
   private readonly store: LedgerStore;
   private configJson: string | null = null;
   private flushing = false;
+  /** The alarm time this object last set (undefined: not read yet), to skip storage calls when unchanged. */
+  private alarmAtMs: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -177,6 +179,7 @@ export class Member extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAtMs = null;
     await this.processDue(Date.now());
   }
 
@@ -262,8 +265,11 @@ export class Member extends DurableObject<Env> {
     if (hasUnsent(this.store)) this.ctx.waitUntil(this.flushOutbox());
     if (candidates.length === 0) return;
     const next = Math.max(Math.min(...candidates), Date.now());
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+    if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
+    if (this.alarmAtMs === null || this.alarmAtMs > next || this.alarmAtMs <= Date.now()) {
+      await this.ctx.storage.setAlarm(next);
+      this.alarmAtMs = next;
+    }
   }
 
   /** Sends outbox rows to the projections Queue in batches; on failure the alarm retries. */
@@ -277,7 +283,8 @@ export class Member extends DurableObject<Env> {
       }
     } catch (error) {
       console.error("outbox flush failed; retrying from the alarm", error);
-      await this.ctx.storage.setAlarm(Date.now() + outboxRetryMs);
+      this.alarmAtMs = Date.now() + outboxRetryMs;
+      await this.ctx.storage.setAlarm(this.alarmAtMs);
     } finally {
       this.flushing = false;
     }

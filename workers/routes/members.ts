@@ -15,7 +15,7 @@ import { IdempotencyKeyHeaderSchema, readIdempotencyKey, replayHeader } from "..
 import { requestHash } from "../idempotency/request-hash";
 import { deriveMemberId, deriveReferralCode, isMemberId } from "../members/member-id";
 import { findProgram } from "../programs/program-directory";
-import { TimeZoneSchema, operatorOrVenueSecurity } from "../schemas/common";
+import { TimeZoneSchema, operatorOrVenueSecurity, operatorSecurity } from "../schemas/common";
 import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
 
 const EnrollSchema = z
@@ -113,6 +113,21 @@ const getLedger = createRoute({
   },
 });
 
+const getActorStats = createRoute({
+  operationId: "getActorStats",
+  method: "get",
+  path: "/{id}/actor-stats",
+  tags: ["Members"],
+  summary: "SQL statements and rows the member's actor has run since it started (operations, benchmarks)",
+  security: operatorSecurity,
+  middleware: [requireAuth({ operator: true })] as const,
+  request: { params: MemberIdParams },
+  responses: {
+    200: { description: "Counters", content: { "application/json": { schema: z.object({ statements: z.number().int(), rowsRead: z.number().int(), rowsWritten: z.number().int() }) } } },
+    ...errorResponses(401, 403, 404),
+  },
+});
+
 export const memberRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 memberRoutes.openapi(enroll, async (c) => {
@@ -180,6 +195,12 @@ memberRoutes.openapi(getMember, async (c) => {
   if (reply.status === 404) throw new ApiError(404, "member_not_found", `No member ${id}`);
   assertProgramAccess(c.get("principal"), reply.body.programId);
   return c.json(reply.body, 200);
+});
+
+memberRoutes.openapi(getActorStats, async (c) => {
+  const { id } = c.req.valid("param");
+  if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  return c.json(await c.env.MEMBER.getByName(id).sqlStats(), 200);
 });
 
 memberRoutes.openapi(getLedger, async (c) => {
