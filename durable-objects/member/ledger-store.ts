@@ -167,10 +167,6 @@ export class LedgerStore {
     return this.db.one<RedemptionRow>("SELECT * FROM redemptions WHERE id = ?", id);
   }
 
-  redemptionByKey(idempotencyKey: string): RedemptionRow | undefined {
-    return this.db.one<RedemptionRow>("SELECT * FROM redemptions WHERE idempotency_key = ?", idempotencyKey);
-  }
-
   redemptionCount(rewardId: string): number {
     return this.db.one<{ n: number }>("SELECT COUNT(*) AS n FROM redemptions WHERE reward_id = ? AND status != 'cancelled'", rewardId)!.n;
   }
