@@ -9,6 +9,7 @@ export type Counters = {
   last_activity_ms: number | null;
   birthday_bonus_year: number | null;
   inactivity_warned_for_ms: number | null;
+  next_review_ms: number | null;
   event_seq: number;
 };
 
@@ -142,6 +143,15 @@ export class LedgerStore {
 
   updatePurchase(id: string, changes: Pick<PurchaseRow, "refunded_cents" | "reversed_points" | "status">): void {
     this.db.run("UPDATE purchases SET refunded_cents = ?, reversed_points = ?, status = ? WHERE id = ?", changes.refunded_cents, changes.reversed_points, changes.status, id);
+  }
+
+  /** Points, spend and visits of purchases posted since `fromMs`: the metrics of a requalification window. */
+  windowMetrics(fromMs: number): { lifetimePoints: number; lifetimeSpendCents: number; visits: number } {
+    const row = this.db.one<{ points: number; spend: number; visits: number }>(
+      "SELECT COALESCE(SUM(points - reversed_points), 0) AS points, COALESCE(SUM(amount_cents - refunded_cents), 0) AS spend, COUNT(*) AS visits FROM purchases WHERE status = 'posted' AND posts_at_ms >= ?",
+      fromMs,
+    )!;
+    return { lifetimePoints: row.points, lifetimeSpendCents: row.spend, visits: row.visits };
   }
 
   duePurchases(nowMs: number, limit: number): PurchaseRow[] {

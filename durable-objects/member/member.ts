@@ -30,7 +30,7 @@ import {
   memberRpcVersion,
 } from "./rpc-types";
 import { applySchema } from "./storage-schema";
-import { applyExpiry, nextDueMs, postDuePurchases } from "./time-driven";
+import { applyExpiry, nextDueMs, postDuePurchases, reviewTier } from "./time-driven";
 import { type CommandReply, WriteContext } from "./write-context";
 
 const outboxRetryMs = 5_000;
@@ -191,6 +191,7 @@ export class Member extends DurableObject<Env> {
       if (profile && config) {
         const ctx = new WriteContext(this.store, profile, config, nowMs);
         postDuePurchases(ctx);
+        reviewTier(ctx);
         applyExpiry(ctx);
         assertLedgerInvariants(this.store);
       }

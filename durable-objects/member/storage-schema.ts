@@ -96,6 +96,8 @@ export const memberSchemaSteps: readonly string[] = [
    CREATE TABLE settlements (id TEXT PRIMARY KEY, payload TEXT NOT NULL);
    CREATE TABLE outbox (seq INTEGER PRIMARY KEY, payload TEXT NOT NULL, sent_at_ms INTEGER);
    CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at_ms IS NULL;`,
+  `ALTER TABLE counters ADD COLUMN next_review_ms INTEGER;
+   CREATE INDEX purchases_posted ON purchases (posts_at_ms) WHERE status = 'posted';`,
 ];
 
 export function applySchema(sql: SqlStorage): void {

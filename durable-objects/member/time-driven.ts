@@ -1,6 +1,7 @@
 import { expiryApplies, inactivityDeadline, lotExpiresAt, warningAt } from "../../domain/ledger/expiry";
 import { repayDebt } from "../../domain/ledger/refund";
-import { tierAfterPosting, tierIndex } from "../../domain/tiers/qualification";
+import { tierAfterPosting, tierAtReview, tierIndex } from "../../domain/tiers/qualification";
+import { monthsAfter } from "../../domain/time/calendar";
 import type { LotRow } from "./ledger-store";
 import type { WriteContext } from "./write-context";
 
@@ -32,7 +33,10 @@ export function postDuePurchases(ctx: WriteContext): number {
     };
     store.updateCounters({ lifetime_points: metrics.lifetimePoints, lifetime_spend_cents: metrics.lifetimeSpendCents, visits: metrics.visits, debt: counters.debt - repaid });
     store.bumpVenueStats(purchase.venue_id, { visits: 1, spendCents: spendCents });
-    const tier = tierAfterPosting(config.tiers, ctx.profile.tier, metrics);
+    // With requalification on, tiers follow the review window's activity, not all-time totals.
+    const requalifying = config.requalification.enabled;
+    const windowStart = monthsAfter(new Date(postedAtMs), -config.requalification.windowMonths).getTime();
+    const tier = tierAfterPosting(config.tiers, ctx.profile.tier, requalifying ? store.windowMetrics(windowStart) : metrics);
     if (tier.upgraded) {
       const from = ctx.profile.tier;
       ctx.setTier(tier.code);
@@ -41,6 +45,26 @@ export function postDuePurchases(ctx: WriteContext): number {
     ctx.emit("points_posted", postedAtMs, { data: { purchaseId: purchase.id, points, credited } });
   }
   return due.length;
+}
+
+/** The periodic review: the tier follows the last window's activity, down by at most `maxDowngradeSteps`. */
+export function reviewTier(ctx: WriteContext): void {
+  const { store, config } = ctx;
+  const policy = config.requalification;
+  if (!policy.enabled) return;
+  const counters = store.counters();
+  let reviewAt = counters.next_review_ms ?? monthsAfter(new Date(ctx.profile.enrolledAt), policy.windowMonths).getTime();
+  for (let reviews = 0; reviewAt <= ctx.nowMs && reviews < 12; reviews++) {
+    const windowMetrics = store.windowMetrics(monthsAfter(new Date(reviewAt), -policy.windowMonths).getTime());
+    const to = tierAtReview(config.tiers, ctx.profile.tier, windowMetrics, policy.maxDowngradeSteps);
+    if (to !== ctx.profile.tier) {
+      const from = ctx.profile.tier;
+      ctx.setTier(to);
+      ctx.emit("tier_changed", reviewAt, { data: { from, to, direction: tierIndex(config.tiers, to) < tierIndex(config.tiers, from) ? "down" : "up" } });
+    }
+    reviewAt = monthsAfter(new Date(reviewAt), policy.windowMonths).getTime();
+  }
+  if (reviewAt !== counters.next_review_ms) store.updateCounters({ next_review_ms: reviewAt });
 }
 
 function expireLots(ctx: WriteContext, lots: LotRow[], reason: string): void {
@@ -99,6 +123,10 @@ export function nextDueMs(ctx: WriteContext): number | null {
   const candidates: number[] = [];
   const posting = store.db.one<{ at: number | null }>("SELECT MIN(posts_at_ms) AS at FROM purchases WHERE status = 'pending'")?.at;
   if (posting != null) candidates.push(posting);
+  if (config.requalification.enabled) {
+    const review = store.counters().next_review_ms;
+    if (review !== null) candidates.push(review);
+  }
   const policy = config.expiry;
   if (policy.mode === "after_earning") {
     const expiry = store.db.one<{ at: number | null }>("SELECT MIN(expires_at_ms) AS at FROM lots WHERE remaining > 0 AND expires_at_ms IS NOT NULL")?.at;
