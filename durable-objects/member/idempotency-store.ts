@@ -1,3 +1,5 @@
+import type { CountedSql } from "./counted-sql";
+
 /** A stored answer: what the first request with this key got, replayed verbatim to later ones. */
 export type StoredReply = { status: number; body: object };
 export type Replayable<R extends StoredReply> = R & { replayed: boolean };
@@ -24,22 +26,20 @@ type Row = { request_hash: string; status: number; response: string };
  * actor) finds the first answer instead of applying twice.
  */
 export function runIdempotent<R extends StoredReply>(
-  sql: SqlStorage,
+  db: CountedSql,
   key: string | undefined,
   requestHash: string,
   nowMs: number,
   apply: () => R,
 ): Replayable<R> | Replayable<typeof keyReusedReply> {
   if (key === undefined) return { ...apply(), replayed: false };
-  const stored = sql
-    .exec<Row>("SELECT request_hash, status, response FROM idempotency WHERE key = ?", key)
-    .toArray()[0];
+  const stored = db.one<Row>("SELECT request_hash, status, response FROM idempotency WHERE key = ?", key);
   if (stored) {
     if (stored.request_hash !== requestHash) return { ...keyReusedReply, replayed: false };
     return { status: stored.status, body: JSON.parse(stored.response), replayed: true } as Replayable<R>;
   }
   const reply = apply();
-  sql.exec(
+  db.run(
     "INSERT INTO idempotency (key, request_hash, status, response, created_at_ms) VALUES (?, ?, ?, ?, ?)",
     key,
     requestHash,
@@ -51,14 +51,14 @@ export function runIdempotent<R extends StoredReply>(
 }
 
 /** Deletes keys past retention, a bounded batch per call; returns the time the next purge is due, if any. */
-export function purgeExpiredKeys(sql: SqlStorage, nowMs: number): number | null {
+export function purgeExpiredKeys(db: CountedSql, nowMs: number): number | null {
   const cutoff = nowMs - idempotencyRetentionMs;
-  sql.exec(
+  db.run(
     "DELETE FROM idempotency WHERE key IN (SELECT key FROM idempotency WHERE created_at_ms < ? LIMIT ?)",
     cutoff,
     idempotencyPurgeBatchMax,
   );
-  const oldest = sql.exec<{ oldest: number | null }>("SELECT MIN(created_at_ms) AS oldest FROM idempotency").one().oldest;
+  const oldest = db.one<{ oldest: number | null }>("SELECT MIN(created_at_ms) AS oldest FROM idempotency")!.oldest;
   if (oldest === null) return null;
   return Math.max(oldest + idempotencyRetentionMs, nowMs + 1000);
 }

@@ -61,21 +61,21 @@ export class Member extends DurableObject<Env> {
     assertVersion(command.v);
     const now = new Date();
     const reply = this.ctx.storage.transactionSync(() =>
-      runIdempotent(this.ctx.storage.sql, command.idempotencyKey, command.requestHash, now.getTime(), () => {
-        const decision = decideEnrollment(readProfile(this.ctx.storage.sql), command.request, now);
+      runIdempotent(this.db, command.idempotencyKey, command.requestHash, now.getTime(), () => {
+        const decision = decideEnrollment(readProfile(this.db), command.request, now);
         if (decision.kind === "already_enrolled") return { status: 200 as const, body: decision.profile };
-        insertProfile(this.ctx.storage.sql, decision.profile);
+        insertProfile(this.db, decision.profile);
         const { id: memberId, programId, tier } = decision.profile;
         emitEvent(this.store, { memberId, programId, tier }, "enrolled", now.getTime());
         return { status: 201 as const, body: decision.profile };
       }),
     );
-    await this.afterWrite(now.getTime());
+    await this.afterWrite(now.getTime(), null);
     return reply as EnrollReply;
   }
 
   async profile(): Promise<ProfileReply> {
-    const profile = readProfile(this.ctx.storage.sql);
+    const profile = readProfile(this.db);
     if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
     return { status: 200, body: profile };
   }
@@ -102,7 +102,7 @@ export class Member extends DurableObject<Env> {
 
   /** Each reward's member-side eligibility, decided exactly as a redemption would, writing nothing. */
   async eligibility(command: Omit<RedeemCommand, "reward" | "idempotencyKey" | "requestHash"> & { rewards: RedeemCommand["reward"][] }) {
-    const profile = readProfile(this.ctx.storage.sql);
+    const profile = readProfile(this.db);
     if (!profile || profile.programId !== command.program.id) return null;
     const now = new Date(command.nowMs ?? Date.now());
     const available = this.store.balance();
@@ -123,13 +123,13 @@ export class Member extends DurableObject<Env> {
   }
 
   async view(nowMs = Date.now()): Promise<{ status: 200; body: ReturnType<typeof memberView> } | { status: 404; body: ErrorBody }> {
-    const profile = readProfile(this.ctx.storage.sql);
+    const profile = readProfile(this.db);
     if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
     return { status: 200, body: memberView(this.store, profile, this.storedConfig(), nowMs) };
   }
 
   async ledger(limit: number, beforeSeq: number | null) {
-    const profile = readProfile(this.ctx.storage.sql);
+    const profile = readProfile(this.db);
     if (!profile) return null;
     return { programId: profile.programId, ...ledgerPage(this.store, limit, beforeSeq) };
   }
@@ -142,7 +142,7 @@ export class Member extends DurableObject<Env> {
 
   /** The member's current projection, as one event: rebuilding the read side from the actors. */
   async projectionSnapshot(): Promise<MemberEvent | null> {
-    const profile = readProfile(this.ctx.storage.sql);
+    const profile = readProfile(this.db);
     if (!profile) return null;
     const counters = this.store.counters();
     const settlements = this.db.all<{ payload: string }>("SELECT payload FROM settlements ORDER BY id").map((row) => JSON.parse(row.payload) as SettlementRecord);
@@ -179,13 +179,12 @@ export class Member extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.alarmAtMs = null;
     await this.processDue(Date.now());
   }
 
   /** Everything time-based, bounded per run: posting, expiry warnings, expiry, key purge. */
   async processDue(nowMs: number = Date.now()): Promise<void> {
-    const profile = readProfile(this.ctx.storage.sql);
+    const profile = readProfile(this.db);
     const config = this.storedConfig();
     this.ctx.storage.transactionSync(() => {
       if (profile && config) {
@@ -195,25 +194,26 @@ export class Member extends DurableObject<Env> {
         applyExpiry(ctx);
         assertLedgerInvariants(this.store);
       }
-      purgeExpiredKeys(this.ctx.storage.sql, nowMs);
+      purgeExpiredKeys(this.db, nowMs);
       pruneSent(this.store, nowMs);
     });
-    await this.afterWrite(nowMs);
+    await this.scheduleFromState(nowMs);
   }
 
   private write(command: { v: number; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number }, decide: (ctx: WriteContext) => CommandReply & { replayed?: boolean }): Reply | Promise<Reply> {
     assertVersion(command.v);
     const nowMs = command.nowMs ?? Date.now();
-    const profile = readProfile(this.ctx.storage.sql);
+    const profile = readProfile(this.db);
     if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } }, replayed: false };
     if (profile.programId !== command.program.id) {
       return { status: 403, body: { error: { code: "forbidden_program", message: `This member belongs to program ${profile.programId}` } }, replayed: false };
     }
+    const ctx = new WriteContext(this.store, profile, command.program.config, nowMs);
     const apply = () => {
       this.syncConfig(command.program.config);
       let naturalReplay = false;
-      const reply = runIdempotent(this.ctx.storage.sql, command.idempotencyKey, command.requestHash, nowMs, () => {
-        const { replayed, ...decided } = decide(new WriteContext(this.store, profile, command.program.config, nowMs));
+      const reply = runIdempotent(this.db, command.idempotencyKey, command.requestHash, nowMs, () => {
+        const { replayed, ...decided } = decide(ctx);
         naturalReplay = replayed === true;
         if (decided.status < 300) assertLedgerInvariants(this.store);
         return decided;
@@ -222,7 +222,7 @@ export class Member extends DurableObject<Env> {
     };
     if (command.dryRun) return this.dryRun(apply);
     const reply = this.ctx.storage.transactionSync(apply);
-    return this.afterWrite(nowMs).then(() => reply);
+    return this.afterWrite(nowMs, ctx.wakeAtMs).then(() => reply);
   }
 
   /** Runs the real write and rolls it back: the same answer, nothing stored (not even the key). */
@@ -253,8 +253,23 @@ export class Member extends DurableObject<Env> {
     this.configJson = json;
   }
 
-  private async afterWrite(nowMs: number): Promise<void> {
-    const profile = readProfile(this.ctx.storage.sql);
+  /**
+   * After a request's write: send its events, and make sure the alarm wakes no later than what the
+   * write made due, or the retention horizon of the key and event it stored. Waking early is
+   * harmless (the alarm works out the true next time), so most writes touch no alarm at all.
+   */
+  private async afterWrite(nowMs: number, dueMs: number | null): Promise<void> {
+    this.ctx.waitUntil(this.flushOutbox());
+    const wakeBy = Math.min(dueMs ?? Number.POSITIVE_INFINITY, nowMs + sentEventRetentionMs);
+    if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
+    if (this.alarmAtMs !== null && this.alarmAtMs <= wakeBy) return;
+    this.alarmAtMs = Math.max(wakeBy, Date.now());
+    await this.ctx.storage.setAlarm(this.alarmAtMs);
+  }
+
+  /** After the alarm's run: the true next time anything is due, from the stored state. */
+  private async scheduleFromState(nowMs: number): Promise<void> {
+    const profile = readProfile(this.db);
     const config = this.storedConfig();
     const candidates: number[] = [];
     const due = profile && config ? nextDueMs(new WriteContext(this.store, profile, config, nowMs)) : null;
@@ -264,13 +279,13 @@ export class Member extends DurableObject<Env> {
     const sent = this.db.one<{ oldest: number | null }>("SELECT MIN(sent_at_ms) AS oldest FROM outbox WHERE sent_at_ms IS NOT NULL")?.oldest;
     if (sent != null) candidates.push(sent + sentEventRetentionMs);
     if (hasUnsent(this.store)) this.ctx.waitUntil(this.flushOutbox());
-    if (candidates.length === 0) return;
-    const next = Math.max(Math.min(...candidates), Date.now());
-    if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
-    if (this.alarmAtMs === null || this.alarmAtMs > next || this.alarmAtMs <= Date.now()) {
-      await this.ctx.storage.setAlarm(next);
-      this.alarmAtMs = next;
+    if (candidates.length === 0) {
+      await this.ctx.storage.deleteAlarm();
+      this.alarmAtMs = null;
+      return;
     }
+    this.alarmAtMs = Math.max(Math.min(...candidates), Date.now());
+    await this.ctx.storage.setAlarm(this.alarmAtMs);
   }
 
   /** Sends outbox rows to the projections Queue in batches; on failure the alarm retries. */

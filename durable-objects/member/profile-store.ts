@@ -1,3 +1,4 @@
+import type { CountedSql } from "./counted-sql";
 import type { MemberProfile } from "../../domain/members/member-profile";
 
 type ProfileRow = {
@@ -15,8 +16,8 @@ type ProfileRow = {
   enrolled_at: string;
 };
 
-export function readProfile(sql: SqlStorage): MemberProfile | null {
-  const row = sql.exec<ProfileRow>("SELECT * FROM profile LIMIT 1").toArray()[0];
+export function readProfile(db: CountedSql): MemberProfile | null {
+  const row = db.one<ProfileRow>("SELECT * FROM profile LIMIT 1");
   if (!row) return null;
   return {
     id: row.id,
@@ -34,8 +35,8 @@ export function readProfile(sql: SqlStorage): MemberProfile | null {
   };
 }
 
-export function insertProfile(sql: SqlStorage, profile: MemberProfile): void {
-  sql.exec(
+export function insertProfile(db: CountedSql, profile: MemberProfile): void {
+  db.run(
     `INSERT INTO profile (id, program_id, external_ref, email, phone, birthday, timezone, referral_code, referred_by, tier, enrolled_via, enrolled_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     profile.id,

@@ -49,6 +49,7 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
     ...(birthdayDue ? { birthday_bonus_year: year } : {}),
   });
   store.appendEntry({ kind: "earn", delta: 0, pendingDelta: earned.points, ref: purchaseId, venueId: command.venue.id, detail: { amountCents: command.amountCents }, atMs: ctx.nowMs });
+  ctx.wakeBy(postsAtMs);
   ctx.emit("purchase_recorded", ctx.nowMs, { data: { purchaseId, points: earned.points } });
 
   return {

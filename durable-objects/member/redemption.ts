@@ -119,7 +119,11 @@ export function cancelRedemption(ctx: WriteContext, command: RedemptionActionCom
   if (row.status === "cancelled") return { status: 200, body: redemptionBody(ctx, row, []), replayed: true };
   if (row.status === "consumed") return rejectWith({ status: 409, code: "redemption_consumed", message: "This code was already used; it cannot be cancelled" });
   const allocations = JSON.parse(row.allocations) as Allocation[];
-  for (const allocation of allocations) ctx.store.addLot(`cancel:${row.id}`, allocation.venueId, ctx.nowMs, allocation.expiresAtMs, allocation.points);
+  for (const allocation of allocations) {
+    ctx.store.addLot(`cancel:${row.id}`, allocation.venueId, ctx.nowMs, allocation.expiresAtMs, allocation.points);
+    // The returned lot may be due for its expiry warning before anything else.
+    if (allocation.expiresAtMs !== null) ctx.wakeBy(allocation.expiresAtMs - ctx.config.expiry.warningDays * 86_400_000);
+  }
   const reversals = ctx.store.db
     .all<{ payload: string }>("SELECT payload FROM settlements WHERE id LIKE ? AND id NOT LIKE '%:cancel'", `${row.id}:%`)
     .map((settlement) => JSON.parse(settlement.payload) as SettlementRecord)

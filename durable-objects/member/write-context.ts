@@ -7,6 +7,9 @@ import type { MemberEventKind } from "./member-events";
 
 /** What a ledger command works with: the store, the member, the program's rules and the time. */
 export class WriteContext {
+  /** The earliest time this write made something due (a posting, a returned lot's expiry). */
+  wakeAtMs: number | null = null;
+
   constructor(
     readonly store: LedgerStore,
     public profile: MemberProfile,
@@ -16,6 +19,10 @@ export class WriteContext {
 
   emit(kind: MemberEventKind, atMs: number, extras?: EmitExtras): void {
     emitEvent(this.store, { memberId: this.profile.id, programId: this.profile.programId, tier: this.profile.tier }, kind, atMs, extras);
+  }
+
+  wakeBy(atMs: number | null): void {
+    if (atMs !== null && (this.wakeAtMs === null || atMs < this.wakeAtMs)) this.wakeAtMs = atMs;
   }
 
   setTier(code: string): void {
