@@ -21,7 +21,7 @@ async function libsqlDatabase() {
   return drizzle(client);
 }
 
-const snapshot = { tier: "BRONZE", available: 0, pending: 0, lifetimePoints: 0, lifetimeSpendCents: 0, visits: 0, debt: 0 };
+const snapshot = { tier: "BRONZE", available: 0, lifetimePoints: 0, lifetimeSpendCents: 0, visits: 0, debt: 0 };
 const event = (memberId: string, seq: number, overrides: Partial<MemberEvent>): MemberEvent => ({
   v: 1,
   memberId,
@@ -30,7 +30,7 @@ const event = (memberId: string, seq: number, overrides: Partial<MemberEvent>): 
   atMs: 1_790_000_000_000 + seq,
   kind: "points_posted",
   snapshot: { ...snapshot, available: seq * 10, lifetimePoints: seq * 10 },
-  venues: [{ venueId: "ven_a", purchases: seq, visits: seq, spendCents: seq * 1000 }],
+  venues: [{ venueId: "ven_a", visits: seq, spendCents: seq * 1000 }],
   settlements: [],
   data: {},
   ...overrides,

@@ -22,7 +22,6 @@ export async function applyMemberEvents(db: ReadSideDb, events: readonly MemberE
         set: {
           tier: sql`excluded.tier`,
           available: sql`excluded.available`,
-          pending: sql`excluded.pending`,
           lifetimePoints: sql`excluded.lifetime_points`,
           lifetimeSpendCents: sql`excluded.lifetime_spend_cents`,
           visits: sql`excluded.visits`,
@@ -37,7 +36,7 @@ export async function applyMemberEvents(db: ReadSideDb, events: readonly MemberE
         .values({ memberId: event.memberId, programId: event.programId, ...venue, lastSeq: event.seq })
         .onConflictDoUpdate({
           target: [memberVenueStats.memberId, memberVenueStats.venueId],
-          set: { purchases: sql`excluded.purchases`, visits: sql`excluded.visits`, spendCents: sql`excluded.spend_cents`, lastSeq: sql`excluded.last_seq` },
+          set: { visits: sql`excluded.visits`, spendCents: sql`excluded.spend_cents`, lastSeq: sql`excluded.last_seq` },
           setWhere: sql`excluded.last_seq > ${memberVenueStats.lastSeq}`,
         }),
     ),

@@ -143,7 +143,7 @@ export const redemptionCodes = sqliteTable("redemption_codes", {
   createdAt: text("created_at").notNull(),
 });
 
-/** Projection: each member's latest snapshot (newest `last_seq` wins, so redelivery is harmless). */
+/** Projection: each member's latest posted snapshot (newest `last_seq` wins, so redelivery is harmless). */
 export const memberBalances = sqliteTable(
   "member_balances",
   {
@@ -151,7 +151,6 @@ export const memberBalances = sqliteTable(
     programId: text("program_id").notNull(),
     tier: text("tier").notNull(),
     available: integer("available").notNull(),
-    pending: integer("pending").notNull(),
     lifetimePoints: integer("lifetime_points").notNull(),
     lifetimeSpendCents: integer("lifetime_spend_cents").notNull(),
     visits: integer("visits").notNull(),
@@ -168,7 +167,6 @@ export const memberVenueStats = sqliteTable(
     memberId: text("member_id").notNull(),
     venueId: text("venue_id").notNull(),
     programId: text("program_id").notNull(),
-    purchases: integer("purchases").notNull(),
     visits: integer("visits").notNull(),
     spendCents: integer("spend_cents").notNull(),
     lastSeq: integer("last_seq").notNull(),

@@ -28,7 +28,7 @@ describe("a crash in the middle of a write", () => {
     const memberId = await enroll(venues[0].key, "crash-purchase");
     const key = newKey("crash");
     const body = { memberId, amountCents: 5_000, occurredAt: new Date().toISOString() };
-    await crashOn(memberId, "INSERT INTO outbox");
+    await crashOn(memberId, "INSERT INTO entries");
     const crashed = await purchase(venues[0].key, body, key);
     expect(crashed.status).toBe(500);
     expect(crashed.json.error.code).toBe("internal_error");

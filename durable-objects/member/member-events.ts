@@ -6,14 +6,14 @@
 export type MemberSnapshot = {
   tier: string;
   available: number;
-  pending: number;
   lifetimePoints: number;
   lifetimeSpendCents: number;
   visits: number;
   debt: number;
 };
 
-export type VenueSnapshot = { venueId: string; purchases: number; visits: number; spendCents: number };
+/** Posted facts only: pending points and unposted purchases stay in the actor until they post. */
+export type VenueSnapshot = { venueId: string; visits: number; spendCents: number };
 
 export type SettlementRecord = {
   id: string;
@@ -29,7 +29,6 @@ export type SettlementRecord = {
 
 export type MemberEventKind =
   | "enrolled"
-  | "purchase_recorded"
   | "points_posted"
   | "purchase_refunded"
   | "redeemed"

@@ -70,7 +70,7 @@ export class Member extends DurableObject<Env> {
         return { status: 201 as const, body: decision.profile };
       }),
     );
-    await this.afterWrite(now.getTime(), null);
+    await this.afterWrite(now.getTime(), null, reply.status === 201);
     return reply as EnrollReply;
   }
 
@@ -156,7 +156,6 @@ export class Member extends DurableObject<Env> {
       snapshot: {
         tier: profile.tier,
         available: this.store.balance(),
-        pending: this.store.pendingPoints(),
         lifetimePoints: counters.lifetime_points,
         lifetimeSpendCents: counters.lifetime_spend_cents,
         visits: counters.visits,
@@ -222,7 +221,7 @@ export class Member extends DurableObject<Env> {
     };
     if (command.dryRun) return this.dryRun(apply);
     const reply = this.ctx.storage.transactionSync(apply);
-    return this.afterWrite(nowMs, ctx.wakeAtMs).then(() => reply);
+    return this.afterWrite(nowMs, ctx.wakeAtMs, ctx.emitted && !reply.replayed).then(() => reply);
   }
 
   /** Runs the real write and rolls it back: the same answer, nothing stored (not even the key). */
@@ -258,8 +257,8 @@ export class Member extends DurableObject<Env> {
    * write made due, or the retention horizon of the key and event it stored. Waking early is
    * harmless (the alarm works out the true next time), so most writes touch no alarm at all.
    */
-  private async afterWrite(nowMs: number, dueMs: number | null): Promise<void> {
-    this.ctx.waitUntil(this.flushOutbox());
+  private async afterWrite(nowMs: number, dueMs: number | null, emitted: boolean): Promise<void> {
+    if (emitted) this.ctx.waitUntil(this.flushOutbox());
     const wakeBy = Math.min(dueMs ?? Number.POSITIVE_INFINITY, nowMs + sentEventRetentionMs);
     if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
     if (this.alarmAtMs !== null && this.alarmAtMs <= wakeBy) return;

@@ -8,8 +8,8 @@ export type EmitExtras = { settlements?: SettlementRecord[]; data?: MemberEvent[
 /** Per-venue stats of the member: a member visits a handful of venues, so every event carries them all. */
 export function venueSnapshots(store: LedgerStore) {
   return store.db
-    .all<{ venue_id: string; purchases: number; visits: number; spend_cents: number }>("SELECT * FROM venue_stats ORDER BY venue_id LIMIT 200")
-    .map((row) => ({ venueId: row.venue_id, purchases: row.purchases, visits: row.visits, spendCents: row.spend_cents }));
+    .all<{ venue_id: string; visits: number; spend_cents: number }>("SELECT venue_id, visits, spend_cents FROM venue_stats WHERE visits > 0 ORDER BY venue_id LIMIT 200")
+    .map((row) => ({ venueId: row.venue_id, visits: row.visits, spendCents: row.spend_cents }));
 }
 
 /**
@@ -30,7 +30,6 @@ export function emitEvent(store: LedgerStore, identity: { memberId: string; prog
     snapshot: {
       tier: identity.tier,
       available: store.balance(),
-      pending: store.pendingPoints(),
       lifetimePoints: counters.lifetime_points,
       lifetimeSpendCents: counters.lifetime_spend_cents,
       visits: counters.visits,

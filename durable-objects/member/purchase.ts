@@ -50,7 +50,8 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
   });
   store.appendEntry({ kind: "earn", delta: 0, pendingDelta: earned.points, ref: purchaseId, venueId: command.venue.id, detail: { amountCents: command.amountCents }, atMs: ctx.nowMs });
   ctx.wakeBy(postsAtMs);
-  ctx.emit("purchase_recorded", ctx.nowMs, { data: { purchaseId, points: earned.points } });
+  // No event yet: the read side holds posted facts (balances, tiers, visits, spend), which change when
+  // the points post; pending points are the actor's to show. One Queue message per purchase, not two.
 
   return {
     status: 201,

@@ -9,6 +9,7 @@ import type { MemberEventKind } from "./member-events";
 export class WriteContext {
   /** The earliest time this write made something due (a posting, a returned lot's expiry). */
   wakeAtMs: number | null = null;
+  emitted = false;
 
   constructor(
     readonly store: LedgerStore,
@@ -18,6 +19,7 @@ export class WriteContext {
   ) {}
 
   emit(kind: MemberEventKind, atMs: number, extras?: EmitExtras): void {
+    this.emitted = true;
     emitEvent(this.store, { memberId: this.profile.id, programId: this.profile.programId, tier: this.profile.tier }, kind, atMs, extras);
   }
 
