@@ -1,20 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../scripts/free-port";
+import { waitFor } from "../scripts/processes";
 
 export const benchOperatorToken = "bench-operator-token";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A private `wrangler dev` on 127.0.0.1 with a fresh, migrated state directory. */
 export async function startWorker(): Promise<{ url: string; stop: () => void }> {
@@ -39,13 +30,11 @@ export async function startWorker(): Promise<{ url: string; stop: () => void }> 
     }
   };
   process.on("exit", stop);
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (await fetch(`${url}/health`).then((response) => response.ok).catch(() => false)) return { url, stop };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  stop();
-  throw new Error("wrangler dev did not start within 120 s");
+  await waitFor("wrangler dev", async () => (await fetch(`${url}/health`)).ok, 120_000).catch((error) => {
+    stop();
+    throw error;
+  });
+  return { url, stop };
 }
 
 export type LoadResult = { requests: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number; failures: number };

@@ -45,7 +45,6 @@ export type RedemptionRow = {
   points: number;
   status: "issued" | "consumed" | "cancelled";
   allocations: string;
-  idempotency_key: string | null;
   created_at_ms: number;
   updated_at_ms: number;
 };
@@ -188,7 +187,7 @@ export class LedgerStore {
 
   insertRedemption(row: RedemptionRow): void {
     this.db.run(
-      "INSERT INTO redemptions (id, reward_id, code, venue_id, points, status, allocations, idempotency_key, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO redemptions (id, reward_id, code, venue_id, points, status, allocations, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       row.id,
       row.reward_id,
       row.code,
@@ -196,7 +195,6 @@ export class LedgerStore {
       row.points,
       row.status,
       row.allocations,
-      row.idempotency_key,
       row.created_at_ms,
       row.updated_at_ms,
     );

@@ -1,8 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { decideEnrollment } from "../../domain/members/enrollment";
 import type { ProgramConfig } from "../../domain/programs/program-config";
-import { checkRewardRules } from "../../domain/rewards/reward-rules";
-import { allocateSpend } from "../../domain/ledger/spend";
+import { decideRedemption } from "../../domain/rewards/redemption-decision";
 import { dayIn } from "../../domain/time/calendar";
 import { CountedSql } from "./counted-sql";
 import { idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idempotency-store";
@@ -109,16 +108,11 @@ export class Member extends DurableObject<Env> {
     const counts = this.store.redemptionCounts();
     const lots = this.store.liveLots();
     const weekday = dayIn(command.redeemingVenue?.timezone ?? command.program.config.timezone, now).weekday;
+    const inCoalition = (venueId: string) => !command.nonCoalitionVenueIds.includes(venueId);
     return command.rewards.map((reward) => {
-      const offeredHere = !reward.venueId || command.redeemingVenue?.id === reward.venueId;
-      const rejection =
-        (offeredHere ? null : { code: "cross_venue_not_allowed", message: `This reward is offered at venue ${reward.venueId} only` }) ??
-        checkRewardRules(reward, { tier: profile.tier, available, redemptionsOfReward: counts.get(reward.id) ?? 0 }, { now, weekday, purchaseCents: command.purchaseCents }) ??
-        (() => {
-          const spend = allocateSpend(lots, reward.pointsCost, command.redeemingVenue, (venueId) => !command.nonCoalitionVenueIds.includes(venueId));
-          return spend.ok ? null : spend.rejection;
-        })();
-      return { rewardId: reward.id, eligible: rejection === null, reason: rejection };
+      const facts = { tier: profile.tier, available, redemptionsOfReward: counts.get(reward.id) ?? 0 };
+      const decision = decideRedemption(reward, facts, { now, weekday, purchaseCents: command.purchaseCents }, lots, command.redeemingVenue, inCoalition);
+      return { rewardId: reward.id, eligible: decision.ok, reason: decision.ok ? null : decision.rejection };
     });
   }
 

@@ -1,5 +1,5 @@
-import { allocateSpend, type Allocation } from "../../domain/ledger/spend";
-import { checkRewardRules } from "../../domain/rewards/reward-rules";
+import type { Allocation } from "../../domain/ledger/spend";
+import { decideRedemption } from "../../domain/rewards/redemption-decision";
 import { dayIn } from "../../domain/time/calendar";
 import type { RedemptionRow } from "./ledger-store";
 import type { SettlementRecord } from "./member-events";
@@ -55,17 +55,15 @@ export function redeemReward(ctx: WriteContext, command: RedeemCommand, ids: Red
   const { store, profile, config } = ctx;
   const { reward, redeemingVenue } = command;
   if (reward.programId !== profile.programId) return rejectWith({ status: 404, code: "reward_not_found", message: `No reward ${reward.id} in this member's program` });
-  if (reward.venueId && redeemingVenue?.id !== reward.venueId) {
-    return rejectWith({ code: "cross_venue_not_allowed", message: `This reward is offered at venue ${reward.venueId} only` });
-  }
   const now = new Date(ctx.nowMs);
-  const rejection = checkRewardRules(
+  const spend = decideRedemption(
     reward,
     { tier: profile.tier, available: store.balance(), redemptionsOfReward: store.redemptionCount(reward.id) },
     { now, weekday: dayIn(redeemingVenue?.timezone ?? config.timezone, now).weekday, purchaseCents: command.purchaseCents },
+    store.liveLots(),
+    redeemingVenue,
+    (venueId) => !command.nonCoalitionVenueIds.includes(venueId),
   );
-  if (rejection) return rejectWith(rejection);
-  const spend = allocateSpend(store.liveLots(), reward.pointsCost, redeemingVenue, (venueId) => !command.nonCoalitionVenueIds.includes(venueId));
   if (!spend.ok) return rejectWith(spend.rejection);
 
   for (const allocation of spend.allocations) store.takeFromLot(allocation.lotId, allocation.points);
@@ -79,7 +77,6 @@ export function redeemReward(ctx: WriteContext, command: RedeemCommand, ids: Red
     points: reward.pointsCost,
     status: "issued",
     allocations: JSON.stringify(spend.allocations),
-    idempotency_key: command.idempotencyKey ?? null,
     created_at_ms: ctx.nowMs,
     updated_at_ms: ctx.nowMs,
   };

@@ -87,12 +87,10 @@ export const memberSchemaSteps: readonly string[] = [
      points INTEGER NOT NULL,
      status TEXT NOT NULL,
      allocations TEXT NOT NULL,
-     idempotency_key TEXT,
      created_at_ms INTEGER NOT NULL,
      updated_at_ms INTEGER NOT NULL
    );
    CREATE INDEX redemptions_reward ON redemptions (reward_id, status);
-   CREATE INDEX redemptions_key ON redemptions (idempotency_key);
    CREATE TABLE settlements (id TEXT PRIMARY KEY, payload TEXT NOT NULL);
    CREATE TABLE outbox (seq INTEGER PRIMARY KEY, payload TEXT NOT NULL, sent_at_ms INTEGER);
    CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at_ms IS NULL;`,

@@ -15,7 +15,7 @@ import { IdempotencyKeyHeaderSchema, readIdempotencyKey, replayHeader } from "..
 import { requestHash } from "../idempotency/request-hash";
 import { deriveMemberId, deriveReferralCode, isMemberId } from "../members/member-id";
 import { findProgram } from "../programs/program-directory";
-import { TimeZoneSchema, operatorOrVenueSecurity, operatorSecurity } from "../schemas/common";
+import { TimeZoneSchema, operatorOrVenueSecurity, operatorSecurity, IdParamsSchema } from "../schemas/common";
 import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
 
 const EnrollSchema = z
@@ -31,7 +31,6 @@ const EnrollSchema = z
   .strict()
   .openapi("Enrollment");
 
-const MemberIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 const enroll = createRoute({
   operationId: "enroll",
@@ -91,7 +90,7 @@ const getMember = createRoute({
   summary: "A member: tier, points (available, pending, lifetime, expiring soon) and next-tier progress",
   security: operatorOrVenueSecurity,
   middleware: [requireAuth({ operator: true, venue: true })] as const,
-  request: { params: MemberIdParams },
+  request: { params: IdParamsSchema },
   responses: {
     200: { description: "The member", content: { "application/json": { schema: MemberViewSchema } } },
     ...errorResponses(401, 403, 404),
@@ -106,7 +105,7 @@ const getLedger = createRoute({
   summary: "The member's journal, newest first (cursor paged)",
   security: operatorOrVenueSecurity,
   middleware: [requireAuth({ operator: true, venue: true })] as const,
-  request: { params: MemberIdParams, query: PageQuerySchema },
+  request: { params: IdParamsSchema, query: PageQuerySchema },
   responses: {
     200: { description: "Entries", content: { "application/json": { schema: z.object({ entries: z.array(LedgerEntrySchema), nextCursor: NextCursorSchema }) } } },
     ...errorResponses(400, 401, 403, 404, 422),
@@ -121,7 +120,7 @@ const getActorStats = createRoute({
   summary: "SQL statements and rows the member's actor has run since it started (operations, benchmarks)",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
-  request: { params: MemberIdParams },
+  request: { params: IdParamsSchema },
   responses: {
     200: { description: "Counters", content: { "application/json": { schema: z.object({ statements: z.number().int(), rowsRead: z.number().int(), rowsWritten: z.number().int() }) } } },
     ...errorResponses(401, 403, 404),

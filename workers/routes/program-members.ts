@@ -9,7 +9,7 @@ import { requireAuth } from "../auth/require-auth";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { findProgram } from "../programs/program-directory";
-import { operatorOrVenueSecurity } from "../schemas/common";
+import { operatorOrVenueSecurity, IdParamsSchema } from "../schemas/common";
 import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
 
 const DirectoryMemberSchema = MemberProfileSchema.omit({ tier: true }).openapi("DirectoryMember");
@@ -23,7 +23,7 @@ const listMembers = createRoute({
   security: operatorOrVenueSecurity,
   middleware: [requireAuth({ operator: true, venue: true })] as const,
   request: {
-    params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }),
+    params: IdParamsSchema,
     query: PageQuerySchema,
   },
   responses: {

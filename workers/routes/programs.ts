@@ -14,7 +14,7 @@ import { defaultHook } from "../errors/handlers";
 import { IdempotencyKeyHeaderSchema } from "../idempotency/idempotency-key";
 import { runOperatorWrite } from "../idempotency/operator-idempotency";
 import { findProgram } from "../programs/program-directory";
-import { operatorSecurity } from "../schemas/common";
+import { operatorSecurity, IdParamsSchema } from "../schemas/common";
 import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
 
 export const ProgramSchema = z
@@ -39,7 +39,6 @@ const CreateProgramSchema = z
   .strict()
   .openapi("CreateProgram");
 
-const ProgramIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 const createProgram = createRoute({
   operationId: "createProgram",
@@ -85,7 +84,7 @@ const getProgram = createRoute({
   summary: "Get a program and its configuration",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
-  request: { params: ProgramIdParams },
+  request: { params: IdParamsSchema },
   responses: {
     200: { description: "The program", content: { "application/json": { schema: ProgramSchema } } },
     ...errorResponses(401, 403, 404),

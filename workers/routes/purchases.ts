@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
+import { IdParamsSchema } from "../schemas/common";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
@@ -94,7 +95,7 @@ const refundPurchase = createRoute({
   security: venueSecurity,
   middleware: [requireAuth({ venue: true })] as const,
   request: {
-    params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }),
+    params: IdParamsSchema,
     headers: RequiredKeyHeaderSchema,
     body: { required: true, content: { "application/json": { schema: z.object({ amountCents: z.number().int().positive().max(amountCentsMax) }).strict().openapi("Refund") } } },
   },

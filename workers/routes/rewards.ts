@@ -18,7 +18,7 @@ import { programContext, programVenues } from "../ledger/contexts";
 import { isMemberId } from "../members/member-id";
 import { findProgram } from "../programs/program-directory";
 import { findReward, isStocked, rewardRules } from "../rewards/reward-catalog";
-import { operatorOrVenueSecurity, operatorSecurity } from "../schemas/common";
+import { operatorOrVenueSecurity, operatorSecurity, IdParamsSchema } from "../schemas/common";
 
 const RewardSchema = RewardRulesSchema.extend({ createdAt: z.string() }).openapi("Reward");
 
@@ -46,7 +46,6 @@ const CreateRewardSchema = z
   .openapi("CreateReward");
 const UpdateRewardSchema = z.object(rewardFields).partial().strict().openapi("UpdateReward");
 
-const ProgramIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 const EligibilitySchema = z
   .object({
@@ -65,7 +64,7 @@ const createReward = createRoute({
   summary: "Add a reward to the catalog",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
-  request: { params: ProgramIdParams, headers: IdempotencyKeyHeaderSchema, body: { required: true, content: { "application/json": { schema: CreateRewardSchema } } } },
+  request: { params: IdParamsSchema, headers: IdempotencyKeyHeaderSchema, body: { required: true, content: { "application/json": { schema: CreateRewardSchema } } } },
   responses: { 201: { description: "Created", content: { "application/json": { schema: RewardSchema } } }, ...errorResponses(400, 401, 403, 404, 413, 422) },
 });
 
@@ -77,7 +76,7 @@ const listProgramRewards = createRoute({
   summary: "The program's catalog",
   security: operatorOrVenueSecurity,
   middleware: [requireAuth({ operator: true, venue: true })] as const,
-  request: { params: ProgramIdParams },
+  request: { params: IdParamsSchema },
   responses: { 200: { description: "Rewards", content: { "application/json": { schema: z.object({ rewards: z.array(RewardSchema) }) } } }, ...errorResponses(401, 403, 404) },
 });
 
@@ -89,7 +88,7 @@ const updateReward = createRoute({
   summary: "Change a reward (set active=false to withdraw it)",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
-  request: { params: ProgramIdParams, body: { required: true, content: { "application/json": { schema: UpdateRewardSchema } } } },
+  request: { params: IdParamsSchema, body: { required: true, content: { "application/json": { schema: UpdateRewardSchema } } } },
   responses: { 200: { description: "Updated", content: { "application/json": { schema: RewardSchema } } }, ...errorResponses(400, 401, 403, 404, 413, 422) },
 });
 

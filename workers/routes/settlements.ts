@@ -7,7 +7,7 @@ import { requireAuth } from "../auth/require-auth";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { findProgram } from "../programs/program-directory";
-import { operatorSecurity } from "../schemas/common";
+import { operatorSecurity, IdParamsSchema } from "../schemas/common";
 
 const SettlementSumSchema = z
   .object({
@@ -29,7 +29,7 @@ const listSettlements = createRoute({
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
   request: {
-    params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }),
+    params: IdParamsSchema,
     query: z.object({
       from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Inclusive; default the beginning" }),
       to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive; default now" }),

@@ -9,7 +9,7 @@ import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { findVenue } from "../programs/program-directory";
-import { operatorSecurity } from "../schemas/common";
+import { operatorSecurity, IdParamsSchema } from "../schemas/common";
 
 const VenueKeySchema = z
   .object({
@@ -27,8 +27,7 @@ const IssuedVenueKeySchema = VenueKeySchema.extend({
   key: z.string().openapi({ description: "The API key itself. Shown only in this answer; we store only its hash." }),
 }).openapi("IssuedVenueKey");
 
-const VenueIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
-const KeyParams = VenueIdParams.extend({ keyId: z.string().min(1).max(64).openapi({ param: { name: "keyId", in: "path" } }) });
+const KeyParams = IdParamsSchema.extend({ keyId: z.string().min(1).max(64).openapi({ param: { name: "keyId", in: "path" } }) });
 
 const issueKey = createRoute({
   operationId: "issueKey",
@@ -41,7 +40,7 @@ const issueKey = createRoute({
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
   request: {
-    params: VenueIdParams,
+    params: IdParamsSchema,
     body: {
       required: false,
       content: { "application/json": { schema: z.object({ label: z.string().trim().min(1).max(80).optional() }).strict() } },
@@ -61,7 +60,7 @@ const listKeys = createRoute({
   summary: "List a venue's API keys (prefixes only)",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
-  request: { params: VenueIdParams },
+  request: { params: IdParamsSchema },
   responses: {
     200: { description: "The keys", content: { "application/json": { schema: z.object({ keys: z.array(VenueKeySchema) }) } } },
     ...errorResponses(401, 403, 404),

@@ -12,7 +12,7 @@ import { IdempotencyKeyHeaderSchema } from "../idempotency/idempotency-key";
 import { runOperatorWrite } from "../idempotency/operator-idempotency";
 import { forgetProgramVenues } from "../ledger/contexts";
 import { findProgram } from "../programs/program-directory";
-import { TimeZoneSchema, operatorOrVenueSecurity, operatorSecurity } from "../schemas/common";
+import { TimeZoneSchema, operatorOrVenueSecurity, operatorSecurity, IdParamsSchema } from "../schemas/common";
 
 export const VenueSchema = z
   .object({
@@ -42,7 +42,6 @@ const CreateVenueSchema = z
   .strict()
   .openapi("CreateVenue");
 
-const ProgramIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 const createVenue = createRoute({
   operationId: "createVenue",
@@ -53,7 +52,7 @@ const createVenue = createRoute({
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
   request: {
-    params: ProgramIdParams,
+    params: IdParamsSchema,
     headers: IdempotencyKeyHeaderSchema,
     body: { required: true, content: { "application/json": { schema: CreateVenueSchema } } },
   },
@@ -71,7 +70,7 @@ const listVenues = createRoute({
   summary: "List a program's venues",
   security: operatorOrVenueSecurity,
   middleware: [requireAuth({ operator: true, venue: true })] as const,
-  request: { params: ProgramIdParams },
+  request: { params: IdParamsSchema },
   responses: {
     200: { description: "The venues", content: { "application/json": { schema: z.object({ venues: z.array(VenueSchema) }) } } },
     ...errorResponses(401, 403, 404),

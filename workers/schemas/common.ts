@@ -6,6 +6,9 @@ export const TimeZoneSchema = z
   .refine(isValidTimeZone, "must be an IANA time zone such as America/New_York")
   .openapi({ example: "America/New_York" });
 
+/** `{id}` in a route's path. */
+export const IdParamsSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
 type SecurityRequirement = Record<string, string[]>;
 
 export const operatorSecurity: SecurityRequirement[] = [{ operatorToken: [] }];
