@@ -10,6 +10,7 @@ import path from "node:path";
 type Json = Record<string, any>;
 export type SeedSummary = {
   programs: { name: string; id: string; preset: string }[];
+  rewards: { name: string; id: string; pointsCost: number }[];
   venueKeys: { venue: string; venueId: string; key: string }[];
   members: { program: string; externalRef: string; id: string; referralCode: string }[];
 };
@@ -48,18 +49,22 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
     if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
     const response = await fetch(`${baseUrl}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = (await response.json()) as Json;
-    return { status: response.status, json };
+    return { status: response.status, json, replayed: response.headers.get("Idempotent-Replayed") === "true" };
   };
-  const must = async (method: string, route: string, token: string, body?: unknown, idempotencyKey?: string) => {
+  const mustFull = async (method: string, route: string, token: string, body?: unknown, idempotencyKey?: string) => {
     const response = await api(method, route, token, body, idempotencyKey);
     if (response.status >= 300) throw new Error(`seed: ${method} ${route} answered ${response.status} ${JSON.stringify(response.json)}`);
-    return response.json;
+    return response;
   };
+  const must = async (method: string, route: string, token: string, body?: unknown, idempotencyKey?: string) =>
+    (await mustFull(method, route, token, body, idempotencyKey)).json;
 
   const saved: Record<string, string> = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, "utf8")) : {};
-  const summary: SeedSummary = { programs: [], venueKeys: [], members: [] };
+  const summary: SeedSummary = { programs: [], rewards: [], venueKeys: [], members: [] };
 
-  const harbour = await must("POST", "/v1/programs", operatorToken, { name: coalition.name, preset: coalition.preset }, coalition.key);
+  const created = await mustFull("POST", "/v1/programs", operatorToken, { name: coalition.name, preset: coalition.preset }, coalition.key);
+  const harbour = created.json;
+  const firstRun = !created.replayed;
   summary.programs.push({ name: harbour.name, id: harbour.id, preset: harbour.preset });
   let firstVenueKey = "";
   for (const venue of coalition.venues) {
@@ -79,6 +84,35 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
   for (const member of coalition.members) {
     const enrolled = await must("POST", "/v1/members", firstVenueKey, member);
     summary.members.push({ program: coalition.name, externalRef: member.externalRef, id: enrolled.id, referralCode: enrolled.referralCode });
+  }
+
+  const bar = summary.venueKeys[2];
+  const catalog = [
+    { key: "seed-reward-dessert", name: "Free dessert", type: "free_item", pointsCost: 150 },
+    { key: "seed-reward-ten-off", name: "10% off the bill", type: "percent_off", pointsCost: 500, value: 10 },
+    { key: "seed-reward-cocktail", name: "Lighthouse signature cocktail", type: "custom", pointsCost: 300, venueId: bar.venueId, inventory: 20 },
+    { key: "seed-reward-chefs-table", name: "Chef's table for two", type: "experience", pointsCost: 2000, tiers: ["GOLD", "PLATINUM"] },
+  ];
+  for (const { key, ...reward } of catalog) {
+    const added = await must("POST", `/v1/programs/${harbour.id}/rewards`, operatorToken, reward, key);
+    summary.rewards.push({ name: added.name, id: added.id, pointsCost: added.pointsCost });
+  }
+
+  // Some history the first time only: visits a day old post as soon as the actors' alarms run;
+  // the last one is still pending. (Purchases older than 7 days are refused, so a later start adds none.)
+  if (firstRun) {
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const [ada, grace] = summary.members;
+    const visits = [
+      { member: ada, venue: 0, amountCents: 4_250, occurredAt: hoursAgo(50) },
+      { member: ada, venue: 1, amountCents: 2_800, occurredAt: hoursAgo(30) },
+      { member: ada, venue: 0, amountCents: 6_100, occurredAt: hoursAgo(26) },
+      { member: grace, venue: 2, amountCents: 3_900, occurredAt: hoursAgo(2) },
+    ];
+    for (const [index, visit] of visits.entries()) {
+      const body = { memberId: visit.member.id, amountCents: visit.amountCents, occurredAt: visit.occurredAt };
+      await must("POST", "/v1/purchases", summary.venueKeys[visit.venue].key, body, `seed-purchase-${index}`);
+    }
   }
 
   const nebula = await must("POST", "/v1/programs", operatorToken, { name: community.name, preset: community.preset }, community.key);

@@ -78,6 +78,9 @@ Operator token    ${vars.OPERATOR_TOKEN}
 Programs
 ${summary.programs.map((program) => `  ${program.name.padEnd(26)} ${program.id}  (${program.preset})`).join("\n")}
 
+Rewards (${summary.programs[0].name})
+${summary.rewards.map((reward) => `  ${reward.name.padEnd(32)} ${String(reward.pointsCost).padStart(5)} points  ${reward.id}`).join("\n")}
+
 Venue API keys (one per venue)
 ${summary.venueKeys.map((venue) => `  ${venue.venue.padEnd(26)} ${venue.key}`).join("\n")}
 

@@ -91,6 +91,22 @@ describe("POST /v1/redemptions", () => {
     expect(catalog.json.rewards[0]).toMatchObject({ remaining: 0 });
   });
 
+  it("answers a successful dry run exactly as the real call, spending nothing", async () => {
+    const { program, venues } = await coalition();
+    const memberId = await enroll(venues[0].key, "dry-redeem");
+    await earnPosted(venues[0].key, memberId, 10_000);
+    const reward = await createReward(program.id, { pointsCost: 70, inventory: 1 });
+    const key = newKey();
+    const dry = await redeem(venues[0].key, { memberId, rewardId: reward.json.id }, key, true);
+    expect(dry.status).toBe(201);
+    expect((await memberView(memberId)).points.available).toBe(200);
+    const catalog = await call("GET", `/v1/rewards?memberId=${memberId}`, { token: venues[0].key });
+    expect(catalog.json.rewards[0].remaining).toBe(1);
+    const real = await redeem(venues[0].key, { memberId, rewardId: reward.json.id }, key);
+    expect(real.headers.get("Idempotent-Replayed")).toBeNull();
+    expect(real.json).toEqual(dry.json);
+  });
+
   it("replays a redemption with the same key instead of spending twice", async () => {
     const { program, venues } = await coalition();
     const memberId = await enroll(venues[0].key, "replay");

@@ -92,6 +92,18 @@ const updateReward = createRoute({
   responses: { 200: { description: "Updated", content: { "application/json": { schema: RewardSchema } } }, ...errorResponses(400, 401, 403, 404, 413, 422) },
 });
 
+const withdrawReward = createRoute({
+  operationId: "withdrawReward",
+  method: "delete",
+  path: "/rewards/{id}",
+  tags: ["Rewards"],
+  summary: "Withdraw a reward (kept for the redemptions that name it; no longer redeemable)",
+  security: operatorSecurity,
+  middleware: [requireAuth({ operator: true })] as const,
+  request: { params: IdParamsSchema },
+  responses: { 200: { description: "Withdrawn", content: { "application/json": { schema: RewardSchema } } }, ...errorResponses(401, 403, 404) },
+});
+
 const memberCatalog = createRoute({
   operationId: "memberCatalog",
   method: "get",
@@ -169,6 +181,14 @@ rewardRoutes.openapi(updateReward, async (c) => {
   validateTiers(program.config, changes.tiers);
   await validateVenue(c.env.DB, existing.programId, changes.venueId);
   if (Object.keys(changes).length > 0) await drizzle(c.env.DB).update(rewards).set(changes).where(eq(rewards.id, id));
+  const row = await findReward(c.env.DB, id);
+  return c.json({ ...rewardRules(row), createdAt: row.createdAt }, 200);
+});
+
+rewardRoutes.openapi(withdrawReward, async (c) => {
+  const { id } = c.req.valid("param");
+  await findReward(c.env.DB, id);
+  await drizzle(c.env.DB).update(rewards).set({ active: false }).where(eq(rewards.id, id));
   const row = await findReward(c.env.DB, id);
   return c.json({ ...rewardRules(row), createdAt: row.createdAt }, 200);
 });
