@@ -9,7 +9,7 @@ import { assertLedgerInvariants } from "./invariants";
 import { LedgerStore } from "./ledger-store";
 import type { MemberEvent, SettlementRecord } from "./member-events";
 import { ledgerPage, memberView } from "./member-view";
-import { emitEvent, eventsAfter, venueSnapshots, hasUnsent, markSent, pruneSent, sentEventRetentionMs, unsentOutbox } from "./outbox";
+import { emitEvent, eventsAfter, snapshotEvent, hasUnsent, markSent, pruneSent, sentEventRetentionMs, unsentOutbox } from "./outbox";
 import { insertProfile, readProfile } from "./profile-store";
 import { recordPurchase } from "./purchase";
 import { type RedemptionIds, cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
@@ -101,6 +101,7 @@ export class Member extends DurableObject<Env> {
 
   /** Each reward's member-side eligibility, decided exactly as a redemption would, writing nothing. */
   async eligibility(command: Omit<RedeemCommand, "reward" | "idempotencyKey" | "requestHash"> & { rewards: RedeemCommand["reward"][] }) {
+    assertVersion(command.v);
     const profile = readProfile(this.db);
     if (!profile || profile.programId !== command.program.id) return null;
     const now = new Date(command.nowMs ?? Date.now());
@@ -138,27 +139,9 @@ export class Member extends DurableObject<Env> {
   async projectionSnapshot(): Promise<MemberEvent | null> {
     const profile = readProfile(this.db);
     if (!profile) return null;
-    const counters = this.store.counters();
     const settlements = this.db.all<{ payload: string }>("SELECT payload FROM settlements ORDER BY id").map((row) => JSON.parse(row.payload) as SettlementRecord);
-    return {
-      v: 1,
-      memberId: profile.id,
-      programId: profile.programId,
-      seq: counters.event_seq,
-      atMs: Date.now(),
-      kind: "enrolled",
-      snapshot: {
-        tier: profile.tier,
-        available: this.store.balance(),
-        lifetimePoints: counters.lifetime_points,
-        lifetimeSpendCents: counters.lifetime_spend_cents,
-        visits: counters.visits,
-        debt: counters.debt,
-      },
-      venues: venueSnapshots(this.store),
-      settlements,
-      data: {},
-    };
+    const identity = { memberId: profile.id, programId: profile.programId, tier: profile.tier };
+    return snapshotEvent(this.store, identity, this.store.counters().event_seq, "enrolled", Date.now(), { settlements });
   }
 
   /** The member's recent events (kept 7 days after sending), to replay projections. */

@@ -12,15 +12,12 @@ export function venueSnapshots(store: LedgerStore) {
     .map((row) => ({ venueId: row.venue_id, visits: row.visits, spendCents: row.spend_cents }));
 }
 
-/**
- * Appends an event with the member's whole current snapshot; it commits with the write that caused
- * it. Whole snapshots make the newest event alone enough to rebuild the member's projection.
- */
-export function emitEvent(store: LedgerStore, identity: { memberId: string; programId: string; tier: string }, kind: MemberEventKind, atMs: number, extras: EmitExtras = {}): void {
+type Identity = { memberId: string; programId: string; tier: string };
+
+/** The member's posted facts as the read side keeps them, stamped with sequence number `seq`. */
+export function snapshotEvent(store: LedgerStore, identity: Identity, seq: number, kind: MemberEventKind, atMs: number, extras: EmitExtras = {}): MemberEvent {
   const counters = store.counters();
-  const seq = store.nextEventSeq();
-  const venues = venueSnapshots(store);
-  const event: MemberEvent = {
+  return {
     v: 1,
     memberId: identity.memberId,
     programId: identity.programId,
@@ -35,11 +32,19 @@ export function emitEvent(store: LedgerStore, identity: { memberId: string; prog
       visits: counters.visits,
       debt: counters.debt,
     },
-    venues,
+    venues: venueSnapshots(store),
     settlements: extras.settlements ?? [],
     data: extras.data ?? {},
   };
-  store.db.run("INSERT INTO outbox (seq, payload) VALUES (?, ?)", seq, JSON.stringify(event));
+}
+
+/**
+ * Appends an event with the member's whole current snapshot; it commits with the write that caused
+ * it. Whole snapshots make the newest event alone enough to rebuild the member's projection.
+ */
+export function emitEvent(store: LedgerStore, identity: Identity, kind: MemberEventKind, atMs: number, extras: EmitExtras = {}): void {
+  const seq = store.nextEventSeq();
+  store.db.run("INSERT INTO outbox (seq, payload) VALUES (?, ?)", seq, JSON.stringify(snapshotEvent(store, identity, seq, kind, atMs, extras)));
 }
 
 /** Sent events stay this long, so projections can be replayed from the actors after an incident. */
