@@ -6,6 +6,7 @@ import { MemberProfileSchema } from "../../domain/members/member-profile";
 import { isValidBirthday } from "../../domain/time/time-zone";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
+import { callActor } from "../ledger/call-actor";
 import { assertProgramAccess } from "../auth/principal";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
@@ -155,7 +156,8 @@ memberRoutes.openapi(enroll, async (c) => {
   const program = await findProgram(c.env.DB, programId);
   const referredBy = body.referralCode ? await findReferrer(c.env.DB, programId, body.referralCode) : null;
   const memberId = await deriveMemberId(programId, body.externalRef ? { externalRef: body.externalRef } : { idempotencyKey: idempotencyKey! });
-  const reply = await c.env.MEMBER.getByName(memberId).enroll({
+  const referralCode = await deriveReferralCode(memberId);
+  const reply = await callActor(c.env.MEMBER, memberId, (member) => member.enroll({
     v: memberRpcVersion,
     idempotencyKey,
     requestHash: hash,
@@ -167,12 +169,12 @@ memberRoutes.openapi(enroll, async (c) => {
       phone: body.phone ?? null,
       birthday: body.birthday ?? null,
       timezone: body.timezone ?? program.config.timezone,
-      referralCode: await deriveReferralCode(memberId),
+      referralCode,
       referredBy,
       tier: program.config.tiers[0].code,
       enrolledVia: principal.kind === "venue" ? principal.venueId : "operator",
     },
-  });
+  }));
   if (reply.status === 422) throw new ApiError(422, reply.body.error.code, reply.body.error.message);
 
   // The directory copy is written after the actor decided; a retry after a crash here rewrites it.
@@ -190,7 +192,7 @@ memberRoutes.openapi(enroll, async (c) => {
 memberRoutes.openapi(getMember, async (c) => {
   const { id } = c.req.valid("param");
   if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
-  const reply = await c.env.MEMBER.getByName(id).view();
+  const reply = await callActor(c.env.MEMBER, id, (member) => member.view());
   if (reply.status === 404) throw new ApiError(404, "member_not_found", `No member ${id}`);
   assertProgramAccess(c.get("principal"), reply.body.programId);
   return c.json(reply.body, 200);
@@ -199,7 +201,7 @@ memberRoutes.openapi(getMember, async (c) => {
 memberRoutes.openapi(getActorStats, async (c) => {
   const { id } = c.req.valid("param");
   if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
-  return c.json(await c.env.MEMBER.getByName(id).sqlStats(), 200);
+  return c.json(await callActor(c.env.MEMBER, id, (member) => member.sqlStats()), 200);
 });
 
 memberRoutes.openapi(getLedger, async (c) => {
@@ -207,7 +209,7 @@ memberRoutes.openapi(getLedger, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
   const beforeSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
-  const page = await c.env.MEMBER.getByName(id).ledger(limit, beforeSeq);
+  const page = await callActor(c.env.MEMBER, id, (member) => member.ledger(limit, beforeSeq));
   if (!page) throw new ApiError(404, "member_not_found", `No member ${id}`);
   assertProgramAccess(c.get("principal"), page.programId);
   return c.json({ entries: page.entries, nextCursor: page.nextBeforeSeq === null ? null : encodeCursor([String(page.nextBeforeSeq)]) }, 200);

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
+import { callActor } from "../ledger/call-actor";
 import { IdParamsSchema } from "../schemas/common";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
@@ -124,10 +125,10 @@ purchaseRoutes.openapi(recordPurchase, async (c) => {
     requestHash("purchase", principal.venueId, body),
     purchaseIdFor(body.memberId, key),
   ]);
-  const reply = await c.env.MEMBER.getByName(body.memberId).purchase(
+  const reply = await callActor(c.env.MEMBER, body.memberId, (member) => member.purchase(
     { v: memberRpcVersion, idempotencyKey: key, requestHash: hash, dryRun: c.req.valid("query").dryRun === "true", program, venue, amountCents: body.amountCents, occurredAt: body.occurredAt },
     purchaseId,
-  );
+  ));
   const result = actorReply<z.infer<typeof PurchaseResultSchema>>(reply);
   if (result.replayed) c.header(replayHeader, "true");
   return c.json(result.body, 201);
@@ -145,7 +146,7 @@ purchaseRoutes.openapi(refundPurchase, async (c) => {
     requestHash("refund", purchaseId, { amountCents }),
     refundIdFor(memberId, key),
   ]);
-  const reply = await c.env.MEMBER.getByName(memberId).refund({ v: memberRpcVersion, idempotencyKey: key, requestHash: hash, program, venueId: principal.venueId, purchaseId, amountCents }, refundId);
+  const reply = await callActor(c.env.MEMBER, memberId, (member) => member.refund({ v: memberRpcVersion, idempotencyKey: key, requestHash: hash, program, venueId: principal.venueId, purchaseId, amountCents }, refundId));
   const result = actorReply<z.infer<typeof RefundResultSchema>>(reply);
   if (result.replayed) c.header(replayHeader, "true");
   return c.json(result.body, 201);

@@ -5,6 +5,7 @@ import { redemptionCodes } from "../../db/schema";
 import { dayIn } from "../../domain/time/calendar";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
+import { callActor } from "../ledger/call-actor";
 import { assertProgramAccess } from "../auth/principal";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
@@ -108,13 +109,14 @@ redemptionRoutes.openapi(redeem, async (c) => {
 
   // The stock (inventory, per-day cap) is held first in the one place that serialises it, then the
   // member's actor decides; the hold is confirmed or released by that answer.
-  const stock = isStocked(reward) ? c.env.REWARD_STOCK.getByName(reward.id) : null;
-  if (stock) {
+  const stocked = isStocked(reward);
+  if (stocked) {
     const day = dayIn(redeemingVenue?.timezone ?? program.config.timezone, new Date()).date;
-    const held = await stock.reserve({ holdId: ids.redemptionId, memberId: body.memberId, inventory: reward.inventory, perDayCap: reward.perDayCap, day, dryRun });
+    const hold = { holdId: ids.redemptionId, memberId: body.memberId, inventory: reward.inventory, perDayCap: reward.perDayCap, day, dryRun };
+    const held = await callActor(c.env.REWARD_STOCK, reward.id, (stock) => stock.reserve(hold));
     if (!held.ok) throw new ApiError(422, held.code, held.message);
   }
-  const reply = await c.env.MEMBER.getByName(body.memberId).redeem(
+  const reply = await callActor(c.env.MEMBER, body.memberId, (member) => member.redeem(
     {
       v: memberRpcVersion,
       idempotencyKey: key,
@@ -127,8 +129,10 @@ redemptionRoutes.openapi(redeem, async (c) => {
       purchaseCents: body.purchaseCents ?? null,
     },
     ids,
-  );
-  if (stock && !dryRun) await (reply.status === 201 ? stock.confirm(ids.redemptionId) : stock.release(ids.redemptionId));
+  ));
+  if (stocked && !dryRun) {
+    await callActor(c.env.REWARD_STOCK, reward.id, (stock) => (reply.status === 201 ? stock.confirm(ids.redemptionId) : stock.release(ids.redemptionId)));
+  }
   const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
   if (!dryRun) {
     await drizzle(c.env.DB)
@@ -151,12 +155,12 @@ redemptionRoutes.openapi(consume, async (c) => {
   const found = await findCode(c.env.DB, c.req.valid("param").code);
   assertProgramAccess(principal, found.programId);
   const program = await programContext(c.env.DB, found.programId);
-  const reply = await c.env.MEMBER.getByName(found.memberId).consumeRedemption({
+  const reply = await callActor(c.env.MEMBER, found.memberId, (member) => member.consumeRedemption({
     v: memberRpcVersion,
     program,
     redemptionId: found.redemptionId,
     venueId: principal.kind === "venue" ? principal.venueId : null,
-  });
+  }));
   const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
   if (result.replayed) c.header(replayHeader, "true");
   return c.json(result.body, 200);
@@ -167,14 +171,14 @@ redemptionRoutes.openapi(cancel, async (c) => {
   const found = await findCode(c.env.DB, c.req.valid("param").code);
   assertProgramAccess(principal, found.programId);
   const [program, rewardRow] = await Promise.all([programContext(c.env.DB, found.programId), findReward(c.env.DB, found.rewardId)]);
-  const reply = await c.env.MEMBER.getByName(found.memberId).cancelRedemption({
+  const reply = await callActor(c.env.MEMBER, found.memberId, (member) => member.cancelRedemption({
     v: memberRpcVersion,
     program,
     redemptionId: found.redemptionId,
     venueId: principal.kind === "venue" ? principal.venueId : null,
-  });
+  }));
   const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
-  if (isStocked(rewardRules(rewardRow))) await c.env.REWARD_STOCK.getByName(rewardRow.id).release(found.redemptionId);
+  if (isStocked(rewardRules(rewardRow))) await callActor(c.env.REWARD_STOCK, rewardRow.id, (stock) => stock.release(found.redemptionId));
   if (result.replayed) c.header(replayHeader, "true");
   return c.json(result.body, 200);
 });

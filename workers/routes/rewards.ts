@@ -6,6 +6,7 @@ import { RewardRulesSchema, rewardTypes } from "../../domain/rewards/reward-rule
 import { dayIn } from "../../domain/time/calendar";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
+import { callActor } from "../ledger/call-actor";
 import { assertProgramAccess } from "../auth/principal";
 import { randomToken } from "../auth/crypto";
 import { requireAuth } from "../auth/require-auth";
@@ -197,7 +198,7 @@ rewardRoutes.openapi(memberCatalog, async (c) => {
   const query = c.req.valid("query");
   const principal = c.get("principal");
   if (!isMemberId(query.memberId)) throw new ApiError(404, "member_not_found", `No member ${query.memberId}`);
-  const profile = await c.env.MEMBER.getByName(query.memberId).profile();
+  const profile = await callActor(c.env.MEMBER, query.memberId, (member) => member.profile());
   if (profile.status === 404) throw new ApiError(404, "member_not_found", `No member ${query.memberId}`);
   const programId = profile.body.programId;
   assertProgramAccess(principal, programId);
@@ -210,18 +211,18 @@ rewardRoutes.openapi(memberCatalog, async (c) => {
   const redeemingVenue = venueId ? (venues.find((venue) => venue.id === venueId) ?? null) : null;
   if (venueId && !redeemingVenue) throw new ApiError(404, "venue_not_found", `No venue ${venueId} in this program`);
   const catalog = rows.map(rewardRules);
-  const memberSide = await c.env.MEMBER.getByName(query.memberId).eligibility({
+  const memberSide = await callActor(c.env.MEMBER, query.memberId, (member) => member.eligibility({
     v: memberRpcVersion,
     program,
     rewards: catalog,
     redeemingVenue,
     nonCoalitionVenueIds: venues.filter((venue) => !venue.participatesInCoalition).map((venue) => venue.id),
     purchaseCents: query.purchaseCents ?? null,
-  });
+  }));
   const today = dayIn(redeemingVenue?.timezone ?? program.config.timezone, new Date()).date;
   const result = await Promise.all(
     catalog.map(async (reward, index) => {
-      const level = isStocked(reward) ? await c.env.REWARD_STOCK.getByName(reward.id).level(reward.inventory, today) : { remaining: null, today: 0 };
+      const level = isStocked(reward) ? await callActor(c.env.REWARD_STOCK, reward.id, (stock) => stock.level(reward.inventory, today)) : { remaining: null, today: 0 };
       const stockReason =
         level.remaining === 0
           ? { code: "out_of_stock", message: "This reward is out of stock" }
