@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRewardRules, type RedemptionContext, type RewardRules } from "./reward-rules";
+import { checkRewardRules, type RedemptionContext, type RewardRules, unrestricted } from "./reward-rules";
 
 const reward: RewardRules = {
   id: "rwd_1",
@@ -7,17 +7,7 @@ const reward: RewardRules = {
   name: "Free dessert",
   type: "free_item",
   pointsCost: 200,
-  value: null,
-  venueId: null,
-  inventory: null,
-  tiers: null,
-  daysOfWeek: null,
-  validFrom: null,
-  validTo: null,
-  perDayCap: null,
-  perMemberCap: null,
-  minPurchaseCents: null,
-  active: true,
+  ...unrestricted,
 };
 const member = { tier: "BRONZE", available: 500, redemptionsOfReward: 0 };
 const context: RedemptionContext = { now: new Date("2026-11-25T12:00:00Z"), weekday: 3, purchaseCents: null };

@@ -24,6 +24,21 @@ export const RewardRulesSchema = z.object({
 });
 export type RewardRules = z.infer<typeof RewardRulesSchema>;
 
+/** What a reward is when the operator sets no rule: offered everywhere, to everyone, without limit. */
+export const unrestricted = {
+  value: null,
+  venueId: null,
+  inventory: null,
+  tiers: null,
+  daysOfWeek: null,
+  validFrom: null,
+  validTo: null,
+  perDayCap: null,
+  perMemberCap: null,
+  minPurchaseCents: null,
+  active: true,
+} as const satisfies Partial<RewardRules>;
+
 export type MemberFacts = { tier: string; available: number; redemptionsOfReward: number };
 export type RedemptionContext = { now: Date; weekday: number; purchaseCents: number | null };
 

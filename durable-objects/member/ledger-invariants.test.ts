@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { RewardRules } from "../../domain/rewards/reward-rules";
+import { type RewardRules, unrestricted } from "../../domain/rewards/reward-rules";
 import { call } from "../../test/api";
 import { coalition, enroll } from "../../test/ledger";
 import { type ProgramContext, type Reply, type VenueContext, memberRpcVersion } from "./rpc-types";
@@ -74,7 +74,7 @@ describe("the Member actor's ledger under random sequences", () => {
             nowMs += command.hours * 3_600_000;
             await stub.processDue(nowMs);
           } else if (command.kind === "redeem") {
-            const reward: RewardRules = { id: `rwd_${command.cost}`, programId: program.id, name: "r", type: "custom", pointsCost: command.cost, value: null, venueId: null, inventory: null, tiers: null, daysOfWeek: null, validFrom: null, validTo: null, perDayCap: null, perMemberCap: null, minPurchaseCents: null, active: true };
+            const reward: RewardRules = { id: `rwd_${command.cost}`, programId: program.id, name: "r", type: "custom", pointsCost: command.cost, ...unrestricted };
             const ids = { redemptionId: `rdm_${memberId.slice(4)}${String(index).padStart(12, "0")}`, code: `CODE-${index}` };
             const reply = await twice(() => stub.redeem({ ...envelope, reward, redeemingVenue: venueContexts[command.venue], nonCoalitionVenueIds: [], purchaseCents: null }, ids), command.replay);
             if (reply.status === 201) redemptions.push(ids.redemptionId);

@@ -1,4 +1,5 @@
 import { base32, digestBytes } from "../auth/crypto";
+import { ApiError } from "../errors/api-error";
 
 const memberIdPattern = /^mem_[0-9a-hjkmnp-tv-z]{24}$/;
 
@@ -16,6 +17,8 @@ export async function deriveReferralCode(memberId: string): Promise<string> {
   return base32(await digestBytes(`referral\u0000${memberId}`), 10).toUpperCase();
 }
 
-export function isMemberId(value: string): boolean {
-  return memberIdPattern.test(value);
+/** A member id from a request: one we could have issued, or 404 before any actor is woken for it. */
+export function requireMemberId(value: string): string {
+  if (!memberIdPattern.test(value)) throw new ApiError(404, "member_not_found", `No member ${value}`);
+  return value;
 }

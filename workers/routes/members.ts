@@ -14,7 +14,7 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { IdempotencyKeyHeaderSchema, readIdempotencyKey, replayHeader } from "../idempotency/idempotency-key";
 import { requestHash } from "../idempotency/request-hash";
-import { deriveMemberId, deriveReferralCode, isMemberId } from "../members/member-id";
+import { deriveMemberId, deriveReferralCode, requireMemberId } from "../members/member-id";
 import { findProgram } from "../programs/program-directory";
 import { TimeZoneSchema, operatorOrVenueSecurity, operatorSecurity, IdParamsSchema } from "../schemas/common";
 import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
@@ -191,7 +191,7 @@ memberRoutes.openapi(enroll, async (c) => {
 
 memberRoutes.openapi(getMember, async (c) => {
   const { id } = c.req.valid("param");
-  if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  requireMemberId(id);
   const reply = await callActor(c.env.MEMBER, id, (member) => member.view());
   if (reply.status === 404) throw new ApiError(404, "member_not_found", `No member ${id}`);
   assertProgramAccess(c.get("principal"), reply.body.programId);
@@ -200,14 +200,14 @@ memberRoutes.openapi(getMember, async (c) => {
 
 memberRoutes.openapi(getActorStats, async (c) => {
   const { id } = c.req.valid("param");
-  if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  requireMemberId(id);
   return c.json(await callActor(c.env.MEMBER, id, (member) => member.sqlStats()), 200);
 });
 
 memberRoutes.openapi(getLedger, async (c) => {
   const { id } = c.req.valid("param");
   const { limit, cursor } = c.req.valid("query");
-  if (!isMemberId(id)) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  requireMemberId(id);
   const beforeSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
   const page = await callActor(c.env.MEMBER, id, (member) => member.ledger(limit, beforeSeq));
   if (!page) throw new ApiError(404, "member_not_found", `No member ${id}`);

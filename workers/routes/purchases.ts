@@ -11,7 +11,7 @@ import { replayHeader, requireIdempotencyKey } from "../idempotency/idempotency-
 import { requestHash } from "../idempotency/request-hash";
 import { actorReply, programContext, venueContext } from "../ledger/contexts";
 import { memberOfPurchase, purchaseIdFor, refundIdFor } from "../ledger/derived-ids";
-import { isMemberId } from "../members/member-id";
+import { requireMemberId } from "../members/member-id";
 import { BreakdownLineSchema, DryRunQuerySchema, MemberIdSchema, RequiredKeyHeaderSchema, amountCentsMax } from "../schemas/ledger";
 
 const venueSecurity = [{ venueKey: [] }];
@@ -118,7 +118,7 @@ purchaseRoutes.openapi(recordPurchase, async (c) => {
   const principal = venuePrincipal(c);
   const body = c.req.valid("json");
   const key = requireIdempotencyKey(c);
-  if (!isMemberId(body.memberId)) throw new ApiError(404, "member_not_found", `No member ${body.memberId}`);
+  requireMemberId(body.memberId);
   const [program, venue, hash, purchaseId] = await Promise.all([
     programContext(c.env.DB, principal.programId),
     venueContext(c.env.DB, principal.programId, principal.venueId),

@@ -15,7 +15,7 @@ import { replayHeader, requireIdempotencyKey } from "../idempotency/idempotency-
 import { requestHash } from "../idempotency/request-hash";
 import { actorReply, programContext, programVenues } from "../ledger/contexts";
 import { redemptionIdsFor } from "../ledger/derived-ids";
-import { isMemberId } from "../members/member-id";
+import { requireMemberId } from "../members/member-id";
 import { findReward, isStocked, rewardRules } from "../rewards/reward-catalog";
 import { DryRunQuerySchema, MemberIdSchema, RequiredKeyHeaderSchema } from "../schemas/ledger";
 import { operatorOrVenueSecurity } from "../schemas/common";
@@ -93,7 +93,7 @@ redemptionRoutes.openapi(redeem, async (c) => {
   const principal = c.get("principal");
   const key = requireIdempotencyKey(c);
   const dryRun = c.req.valid("query").dryRun === "true";
-  if (!isMemberId(body.memberId)) throw new ApiError(404, "member_not_found", `No member ${body.memberId}`);
+  requireMemberId(body.memberId);
   const rewardRow = await findReward(c.env.DB, body.rewardId);
   assertProgramAccess(principal, rewardRow.programId);
   const [program, venues, ids, hash] = await Promise.all([

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { rewards } from "../../db/schema";
-import { RewardRulesSchema, rewardTypes } from "../../domain/rewards/reward-rules";
+import { RewardRulesSchema, rewardTypes, unrestricted } from "../../domain/rewards/reward-rules";
 import { dayIn } from "../../domain/time/calendar";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
@@ -16,7 +16,7 @@ import { defaultHook } from "../errors/handlers";
 import { IdempotencyKeyHeaderSchema } from "../idempotency/idempotency-key";
 import { runOperatorWrite } from "../idempotency/operator-idempotency";
 import { programContext, programVenues } from "../ledger/contexts";
-import { isMemberId } from "../members/member-id";
+import { requireMemberId } from "../members/member-id";
 import { findProgram } from "../programs/program-directory";
 import { findReward, isStocked, rewardRules } from "../rewards/reward-catalog";
 import { operatorOrVenueSecurity, operatorSecurity, IdParamsSchema } from "../schemas/common";
@@ -147,17 +147,7 @@ rewardRoutes.openapi(createReward, async (c) => {
     const row = {
       id: `rwd_${randomToken(20)}`,
       programId,
-      value: null,
-      venueId: null,
-      inventory: null,
-      tiers: null,
-      daysOfWeek: null,
-      validFrom: null,
-      validTo: null,
-      perDayCap: null,
-      perMemberCap: null,
-      minPurchaseCents: null,
-      active: true,
+      ...unrestricted,
       ...body,
       createdAt: new Date().toISOString(),
     };
@@ -197,7 +187,7 @@ rewardRoutes.openapi(withdrawReward, async (c) => {
 rewardRoutes.openapi(memberCatalog, async (c) => {
   const query = c.req.valid("query");
   const principal = c.get("principal");
-  if (!isMemberId(query.memberId)) throw new ApiError(404, "member_not_found", `No member ${query.memberId}`);
+  requireMemberId(query.memberId);
   const profile = await callActor(c.env.MEMBER, query.memberId, (member) => member.profile());
   if (profile.status === 404) throw new ApiError(404, "member_not_found", `No member ${query.memberId}`);
   const programId = profile.body.programId;
