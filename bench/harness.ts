@@ -38,9 +38,10 @@ export async function startWorker(): Promise<{ url: string; stop: () => void }> 
 }
 
 export type LoadResult = { requests: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number; failures: number };
+type Run = { seconds: number; latencies: number[]; failures: number };
 
 /** Sends `total` requests with `concurrency` in flight; `request(i)` returns whether the answer was right. */
-export async function load(total: number, concurrency: number, request: (index: number) => Promise<boolean>): Promise<LoadResult> {
+async function run(total: number, concurrency: number, request: (index: number) => Promise<boolean>): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -56,10 +57,38 @@ export async function load(total: number, concurrency: number, request: (index: 
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { seconds: (performance.now() - started) / 1000, latencies, failures };
+}
+
+function summarize(runs: Run[]): LoadResult {
+  const latencies = runs.flatMap((entry) => entry.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, entry) => sum + entry.seconds, 0);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { requests: total, seconds, perSecond: total / seconds, p50Ms: at(0.5), p99Ms: at(0.99), failures };
+  const failures = runs.reduce((sum, entry) => sum + entry.failures, 0);
+  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99), failures };
+}
+
+export async function load(total: number, concurrency: number, request: (index: number) => Promise<boolean>): Promise<LoadResult> {
+  return summarize([await run(total, concurrency, request)]);
+}
+
+/**
+ * A figure and its baseline in alternating slices (baseline, figure, baseline, …), each timed on
+ * its own: the host's slow and fast moments then fall on both sides alike, not on one.
+ */
+export async function loadAlternating(
+  slices: number,
+  perSlice: number,
+  concurrency: number,
+  baseline: () => Promise<boolean>,
+  measured: () => Promise<boolean>,
+): Promise<{ baseline: LoadResult; measured: LoadResult }> {
+  const runs = { baseline: [] as Run[], measured: [] as Run[] };
+  for (let slice = 0; slice < slices; slice++) {
+    runs.baseline.push(await run(perSlice, concurrency, baseline));
+    runs.measured.push(await run(perSlice, concurrency, measured));
+  }
+  return { baseline: summarize(runs.baseline), measured: summarize(runs.measured) };
 }
 
 export function median(values: number[]): number {

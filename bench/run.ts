@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { benchOperatorToken, type LoadResult, load, median, startWorker } from "./harness";
+import { benchOperatorToken, type LoadResult, load, loadAlternating, median, startWorker } from "./harness";
 
 /**
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
- * (machines are noisy; absolute numbers are printed for context only). Rounds alternate between
- * the baseline and each figure so drift hits both alike; the median ratio is reported.
+ * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
+ * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
  */
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 600);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 400);
+const slicesPerRound = 4;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 1000);
 
@@ -79,8 +80,7 @@ const figures: Figure[] = [
 ];
 for (const figure of figures) {
   for (let round = 1; round <= rounds; round++) {
-    const baseline = await load(requestsPerRound, concurrency, noop);
-    const measured = await load(requestsPerRound, concurrency, figure.run);
+    const { baseline, measured } = await loadAlternating(slicesPerRound, Math.ceil(requestsPerRound / slicesPerRound), concurrency, noop, figure.run);
     figure.baseline.push(baseline);
     figure.measured.push(measured);
     figure.ratios.push(measured.perSecond / baseline.perSecond);

@@ -49,11 +49,16 @@ export type RedemptionRow = {
   updated_at_ms: number;
 };
 
+export type VenueStats = { purchases: number; visits: number; spend_cents: number };
+
 export type EntryKind = "earn" | "post" | "redeem" | "expire" | "refund" | "adjust" | "settle";
 export type EntryInput = { kind: EntryKind; delta: number; pendingDelta: number; ref: string | null; venueId: string | null; detail: unknown; atMs: number };
 
 /** Reads and writes of the member's ledger tables. Callers run inside `transactionSync`. */
 export class LedgerStore {
+  /** Set when a write changes lots or the journal's balance: only such a write can break §3's invariant. */
+  balanceChanged = false;
+
   constructor(readonly db: CountedSql) {}
 
   counters(): Counters {
@@ -84,6 +89,7 @@ export class LedgerStore {
   }
 
   appendEntry(entry: EntryInput): void {
+    if (entry.delta !== 0) this.balanceChanged = true;
     const balanceAfter = this.journalBalance() + entry.delta;
     this.db.run(
       "INSERT INTO entries (kind, delta, pending_delta, balance_after, ref, venue_id, detail, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -105,6 +111,7 @@ export class LedgerStore {
   }
 
   addLot(source: string, venueId: string | null, earnedAtMs: number, expiresAtMs: number | null, amount: number): void {
+    this.balanceChanged = true;
     this.db.run(
       "INSERT INTO lots (source, venue_id, earned_at_ms, expires_at_ms, amount, remaining) VALUES (?, ?, ?, ?, ?, ?)",
       source,
@@ -117,6 +124,7 @@ export class LedgerStore {
   }
 
   takeFromLot(lotId: number, points: number): void {
+    this.balanceChanged = true;
     this.db.run("UPDATE lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?", points, lotId, points);
   }
 
@@ -157,19 +165,17 @@ export class LedgerStore {
     return this.db.all<PurchaseRow>("SELECT * FROM purchases WHERE status = 'pending' AND posts_at_ms <= ? ORDER BY posts_at_ms LIMIT ?", nowMs, limit);
   }
 
-  venueStats(venueId: string) {
-    return this.db.one<{ venue_id: string; purchases: number; visits: number; spend_cents: number }>("SELECT * FROM venue_stats WHERE venue_id = ?", venueId);
-  }
-
-  bumpVenueStats(venueId: string, change: { purchases?: number; visits?: number; spendCents?: number }): void {
-    this.db.run(
+  /** Adds to the member's figures at one venue and returns them as they now stand. */
+  bumpVenueStats(venueId: string, change: { purchases?: number; visits?: number; spendCents?: number }): VenueStats {
+    return this.db.one<VenueStats>(
       `INSERT INTO venue_stats (venue_id, purchases, visits, spend_cents) VALUES (?, ?, ?, ?)
-       ON CONFLICT (venue_id) DO UPDATE SET purchases = purchases + excluded.purchases, visits = visits + excluded.visits, spend_cents = spend_cents + excluded.spend_cents`,
+       ON CONFLICT (venue_id) DO UPDATE SET purchases = purchases + excluded.purchases, visits = visits + excluded.visits, spend_cents = spend_cents + excluded.spend_cents
+       RETURNING purchases, visits, spend_cents`,
       venueId,
       change.purchases ?? 0,
       change.visits ?? 0,
       change.spendCents ?? 0,
-    );
+    )!;
   }
 
   redemption(id: string): RedemptionRow | undefined {

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { decideEnrollment } from "../../domain/members/enrollment";
+import type { MemberProfile } from "../../domain/members/member-profile";
 import type { ProgramConfig } from "../../domain/programs/program-config";
 import { decideRedemption } from "../../domain/rewards/redemption-decision";
 import { dayIn } from "../../domain/time/calendar";
@@ -45,6 +46,11 @@ export class Member extends DurableObject<Env> {
   private readonly db: CountedSql;
   private readonly store: LedgerStore;
   private configJson: string | null = null;
+  /**
+   * The profile as stored: only this object writes it, so it is read once and kept. A transaction
+   * that could change it (enrollment, the alarm's run, a failed or rolled-back write) drops the copy.
+   */
+  private profileCopy: MemberProfile | null | undefined;
   private flushing = false;
   /** The alarm time this object last set (undefined: not read yet), to skip storage calls when unchanged. */
   private alarmAtMs: number | null | undefined;
@@ -61,7 +67,7 @@ export class Member extends DurableObject<Env> {
     const now = new Date();
     const reply = this.ctx.storage.transactionSync(() =>
       runIdempotent(this.db, command.idempotencyKey, command.requestHash, now.getTime(), () => {
-        const decision = decideEnrollment(readProfile(this.db), command.request, now);
+        const decision = decideEnrollment(this.currentProfile(), command.request, now);
         if (decision.kind === "already_enrolled") return { status: 200 as const, body: decision.profile };
         insertProfile(this.db, decision.profile);
         const { id: memberId, programId, tier } = decision.profile;
@@ -69,12 +75,13 @@ export class Member extends DurableObject<Env> {
         return { status: 201 as const, body: decision.profile };
       }),
     );
+    this.profileCopy = undefined;
     await this.afterWrite(now.getTime(), null, reply.status === 201);
     return reply as EnrollReply;
   }
 
   async profile(): Promise<ProfileReply> {
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
     return { status: 200, body: profile };
   }
@@ -102,7 +109,7 @@ export class Member extends DurableObject<Env> {
   /** Each reward's member-side eligibility, decided exactly as a redemption would, writing nothing. */
   async eligibility(command: Omit<RedeemCommand, "reward" | "idempotencyKey" | "requestHash"> & { rewards: RedeemCommand["reward"][] }) {
     assertVersion(command.v);
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     if (!profile || profile.programId !== command.program.id) return null;
     const now = new Date(command.nowMs ?? Date.now());
     const available = this.store.balance();
@@ -118,13 +125,13 @@ export class Member extends DurableObject<Env> {
   }
 
   async view(nowMs = Date.now()): Promise<{ status: 200; body: ReturnType<typeof memberView> } | { status: 404; body: ErrorBody }> {
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
     return { status: 200, body: memberView(this.store, profile, this.storedConfig(), nowMs) };
   }
 
   async ledger(limit: number, beforeSeq: number | null) {
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     if (!profile) return null;
     return { programId: profile.programId, ...ledgerPage(this.store, limit, beforeSeq) };
   }
@@ -137,7 +144,7 @@ export class Member extends DurableObject<Env> {
 
   /** The member's current projection, as one event: rebuilding the read side from the actors. */
   async projectionSnapshot(): Promise<MemberEvent | null> {
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     if (!profile) return null;
     const settlements = this.db.all<{ payload: string }>("SELECT payload FROM settlements ORDER BY id").map((row) => JSON.parse(row.payload) as SettlementRecord);
     const identity = { memberId: profile.id, programId: profile.programId, tier: profile.tier };
@@ -160,7 +167,7 @@ export class Member extends DurableObject<Env> {
 
   /** Everything time-based, bounded per run: posting, expiry warnings, expiry, key purge. */
   async processDue(nowMs: number = Date.now()): Promise<void> {
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     const config = this.storedConfig();
     this.ctx.storage.transactionSync(() => {
       if (profile && config) {
@@ -173,13 +180,14 @@ export class Member extends DurableObject<Env> {
       purgeExpiredKeys(this.db, nowMs);
       pruneSent(this.store, nowMs);
     });
+    this.profileCopy = undefined;
     await this.scheduleFromState(nowMs);
   }
 
   private write(command: { v: number; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number }, decide: (ctx: WriteContext) => CommandReply & { replayed?: boolean }): Reply | Promise<Reply> {
     assertVersion(command.v);
     const nowMs = command.nowMs ?? Date.now();
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } }, replayed: false };
     if (profile.programId !== command.program.id) {
       return { status: 403, body: { error: { code: "forbidden_program", message: `This member belongs to program ${profile.programId}` } }, replayed: false };
@@ -188,16 +196,24 @@ export class Member extends DurableObject<Env> {
     const apply = () => {
       this.syncConfig(command.program.config);
       let naturalReplay = false;
+      this.store.balanceChanged = false;
       const reply = runIdempotent(this.db, command.idempotencyKey, command.requestHash, nowMs, () => {
         const { replayed, ...decided } = decide(ctx);
         naturalReplay = replayed === true;
-        if (decided.status < 300) assertLedgerInvariants(this.store);
+        if (decided.status < 300 && this.store.balanceChanged) assertLedgerInvariants(this.store);
         return decided;
       });
       return { ...reply, replayed: reply.replayed || naturalReplay };
     };
     if (command.dryRun) return this.dryRun(apply);
-    const reply = this.ctx.storage.transactionSync(apply);
+    let reply: Reply;
+    try {
+      reply = this.ctx.storage.transactionSync(apply);
+    } catch (error) {
+      this.profileCopy = undefined;
+      throw error;
+    }
+    this.profileCopy = ctx.profile;
     return this.afterWrite(nowMs, ctx.wakeAtMs, ctx.emitted && !reply.replayed).then(() => reply);
   }
 
@@ -213,7 +229,13 @@ export class Member extends DurableObject<Env> {
       if (!(error instanceof DryRunRollback)) throw error;
     }
     this.configJson = null;
+    this.profileCopy = undefined;
     return { ...reply!, replayed: false };
+  }
+
+  private currentProfile(): MemberProfile | null {
+    if (this.profileCopy === undefined) this.profileCopy = readProfile(this.db);
+    return this.profileCopy;
   }
 
   private storedConfig(): ProgramConfig | null {
@@ -245,7 +267,7 @@ export class Member extends DurableObject<Env> {
 
   /** After the alarm's run: the true next time anything is due, from the stored state. */
   private async scheduleFromState(nowMs: number): Promise<void> {
-    const profile = readProfile(this.db);
+    const profile = this.currentProfile();
     const config = this.storedConfig();
     const candidates: number[] = [];
     const due = profile && config ? nextDueMs(new WriteContext(this.store, profile, config, nowMs)) : null;

@@ -16,10 +16,10 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
 
   const tier = config.tiers[tierIndex(config.tiers, profile.tier)];
   const counters = store.counters();
-  const firstVisit = (store.venueStats(command.venue.id)?.purchases ?? 0) === 0;
-  const { year } = yearMonthIn(profile.timezone, occurredAt);
-  const birthdayDue =
-    config.earn.birthdayMonthBonus > 0 && isBirthdayMonth(profile.birthday, profile.timezone, occurredAt) && counters.birthday_bonus_year !== year;
+  const firstVisit = store.bumpVenueStats(command.venue.id, { purchases: 1 }).purchases === 1;
+  const birthdayYear =
+    config.earn.birthdayMonthBonus > 0 && isBirthdayMonth(profile.birthday, profile.timezone, occurredAt) ? yearMonthIn(profile.timezone, occurredAt).year : null;
+  const birthdayDue = birthdayYear !== null && counters.birthday_bonus_year !== birthdayYear;
   const earned = computeEarn({
     amountCents: command.amountCents,
     pointsPerDollar: command.venue.earnRatePerDollar ?? config.earn.pointsPerDollar,
@@ -43,10 +43,9 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
     posts_at_ms: postsAtMs,
     breakdown: JSON.stringify(earned.breakdown),
   });
-  store.bumpVenueStats(command.venue.id, { purchases: 1 });
   store.updateCounters({
     last_activity_ms: Math.max(counters.last_activity_ms ?? 0, occurredAt.getTime()),
-    ...(birthdayDue ? { birthday_bonus_year: year } : {}),
+    ...(birthdayDue ? { birthday_bonus_year: birthdayYear } : {}),
   });
   store.appendEntry({ kind: "earn", delta: 0, pendingDelta: earned.points, ref: purchaseId, venueId: command.venue.id, detail: { amountCents: command.amountCents }, atMs: ctx.nowMs });
   ctx.wakeBy(postsAtMs);

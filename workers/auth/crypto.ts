@@ -1,16 +1,22 @@
-const encoder = new TextEncoder();
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+/**
+ * SHA-256 of short texts (keys, request fingerprints, derived ids), synchronous. A purchase hashes
+ * three times; in workerd `crypto.subtle.digest` costs several times more per call than this
+ * audited pure-JS implementation, and `node:crypto` more still (its Buffer layer runs in JS).
+ */
+export function digestBytes(text: string): Uint8Array {
+  return sha256(utf8ToBytes(text));
+}
+
+export function sha256Hex(text: string): string {
+  return bytesToHex(digestBytes(text));
 }
 
 /** Compares secrets in constant time: both sides are hashed first so lengths never leak either. */
-export async function secretsEqual(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all(
-    [given, expected].map(async (text) => new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)))),
-  );
-  return crypto.subtle.timingSafeEqual(a, b);
+export function secretsEqual(given: string, expected: string): boolean {
+  return crypto.subtle.timingSafeEqual(digestBytes(given), digestBytes(expected));
 }
 
 const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -22,9 +28,5 @@ export function randomToken(length: number): string {
 }
 
 export function base32(bytes: Uint8Array, length: number): string {
-  return [...bytes.slice(0, length)].map((byte) => alphabet[byte % 32]).join("");
-}
-
-export async function digestBytes(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  return [...bytes.subarray(0, length)].map((byte) => alphabet[byte % 32]).join("");
 }

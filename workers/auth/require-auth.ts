@@ -35,7 +35,7 @@ export function requireAuth(allowed: Allowed): MiddlewareHandler<AppEnv> {
     if (!token) throw new ApiError(401, "unauthorized", "Send Authorization: Bearer <operator token or venue API key>");
 
     if (token.startsWith(venueKeyPrefix)) {
-      const principal = await findVenueKey(c.env.DB, await sha256Hex(token));
+      const principal = await findVenueKey(c.env.DB, sha256Hex(token));
       if (!principal) throw new ApiError(401, "unauthorized", "Unknown or revoked venue API key");
       if (!allowed.venue) throw new ApiError(403, "operator_only", "This route needs the operator token, not a venue API key");
       c.set("principal", principal);
@@ -43,7 +43,7 @@ export function requireAuth(allowed: Allowed): MiddlewareHandler<AppEnv> {
     }
 
     const operatorToken = c.env.OPERATOR_TOKEN;
-    if (!operatorToken || !(await secretsEqual(token, operatorToken))) {
+    if (!operatorToken || !secretsEqual(token, operatorToken)) {
       throw new ApiError(401, "unauthorized", "Unknown bearer token");
     }
     if (!allowed.operator) throw new ApiError(403, "venue_only", "This route needs a venue API key");

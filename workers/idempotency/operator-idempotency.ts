@@ -29,7 +29,7 @@ export async function runOperatorWrite<B>(
     return write.body;
   }
 
-  const hash = await requestHash(route, new URL(c.req.url).pathname, requestBody);
+  const hash = requestHash(route, new URL(c.req.url).pathname, requestBody);
   const replay = async (): Promise<B | null> => {
     const [stored] = await db
       .select()

@@ -13,6 +13,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Fingerprint of what a write asks for: the operation, its target and its validated body. */
-export function requestHash(operation: string, target: string, body: unknown): Promise<string> {
+export function requestHash(operation: string, target: string, body: unknown): string {
   return sha256Hex(`${operation}\n${target}\n${canonicalJson(body)}`);
 }

@@ -5,22 +5,22 @@ import { base32, digestBytes } from "../auth/crypto";
  * run shows the id the real call will return, and a purchase id says which member it belongs to
  * (a refund finds the member's actor without a lookup).
  */
-async function suffix(memberId: string, kind: string, key: string, length: number): Promise<string> {
-  return base32(await digestBytes(`${kind}\u0000${memberId}\u0000${key}`), length);
+function suffix(memberId: string, kind: string, key: string, length: number): string {
+  return base32(digestBytes(`${kind}\u0000${memberId}\u0000${key}`), length);
 }
 
-export async function purchaseIdFor(memberId: string, idempotencyKey: string): Promise<string> {
-  return `pur_${memberId.slice(4)}${await suffix(memberId, "purchase", idempotencyKey, 12)}`;
+export function purchaseIdFor(memberId: string, idempotencyKey: string): string {
+  return `pur_${memberId.slice(4)}${suffix(memberId, "purchase", idempotencyKey, 12)}`;
 }
 
-export async function refundIdFor(memberId: string, idempotencyKey: string): Promise<string> {
-  return `rfd_${await suffix(memberId, "refund", idempotencyKey, 20)}`;
+export function refundIdFor(memberId: string, idempotencyKey: string): string {
+  return `rfd_${suffix(memberId, "refund", idempotencyKey, 20)}`;
 }
 
-export async function redemptionIdsFor(memberId: string, idempotencyKey: string) {
-  const code = (await suffix(memberId, "code", idempotencyKey, 8)).toUpperCase();
+export function redemptionIdsFor(memberId: string, idempotencyKey: string) {
+  const code = (suffix(memberId, "code", idempotencyKey, 8)).toUpperCase();
   return {
-    redemptionId: `rdm_${memberId.slice(4)}${await suffix(memberId, "redemption", idempotencyKey, 12)}`,
+    redemptionId: `rdm_${memberId.slice(4)}${suffix(memberId, "redemption", idempotencyKey, 12)}`,
     code: `${code.slice(0, 4)}-${code.slice(4)}`,
   };
 }

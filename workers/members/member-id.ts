@@ -8,13 +8,13 @@ const memberIdPattern = /^mem_[0-9a-hjkmnp-tv-z]{24}$/;
  * reaches the same Member actor, which serialises them and creates the member once: the
  * externalRef within the program when there is one, otherwise the enrollment's Idempotency-Key.
  */
-export async function deriveMemberId(programId: string, identity: { externalRef: string } | { idempotencyKey: string }) {
+export function deriveMemberId(programId: string, identity: { externalRef: string } | { idempotencyKey: string }): string {
   const source = "externalRef" in identity ? `ref\u0000${identity.externalRef}` : `key\u0000${identity.idempotencyKey}`;
-  return `mem_${base32(await digestBytes(`${programId}\u0000${source}`), 24)}`;
+  return `mem_${base32(digestBytes(`${programId}\u0000${source}`), 24)}`;
 }
 
-export async function deriveReferralCode(memberId: string): Promise<string> {
-  return base32(await digestBytes(`referral\u0000${memberId}`), 10).toUpperCase();
+export function deriveReferralCode(memberId: string): string {
+  return base32(digestBytes(`referral\u0000${memberId}`), 10).toUpperCase();
 }
 
 /** A member id from a request: one we could have issued, or 404 before any actor is woken for it. */

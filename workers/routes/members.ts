@@ -141,7 +141,7 @@ memberRoutes.openapi(enroll, async (c) => {
   if (!idempotencyKey && !body.externalRef) {
     throw new ApiError(400, "idempotency_key_missing", "Send an Idempotency-Key header or an externalRef so a retry cannot enroll the person twice");
   }
-  const hash = await requestHash("enroll_member", programId, { ...body, programId });
+  const hash = requestHash("enroll_member", programId, { ...body, programId });
   const db = drizzle(c.env.DB);
   if (idempotencyKey) {
     const [earlier] = await db
@@ -155,8 +155,8 @@ memberRoutes.openapi(enroll, async (c) => {
 
   const program = await findProgram(c.env.DB, programId);
   const referredBy = body.referralCode ? await findReferrer(c.env.DB, programId, body.referralCode) : null;
-  const memberId = await deriveMemberId(programId, body.externalRef ? { externalRef: body.externalRef } : { idempotencyKey: idempotencyKey! });
-  const referralCode = await deriveReferralCode(memberId);
+  const memberId = deriveMemberId(programId, body.externalRef ? { externalRef: body.externalRef } : { idempotencyKey: idempotencyKey! });
+  const referralCode = deriveReferralCode(memberId);
   const reply = await callActor(c.env.MEMBER, memberId, (member) => member.enroll({
     v: memberRpcVersion,
     idempotencyKey,

@@ -119,12 +119,9 @@ purchaseRoutes.openapi(recordPurchase, async (c) => {
   const body = c.req.valid("json");
   const key = requireIdempotencyKey(c);
   requireMemberId(body.memberId);
-  const [program, venue, hash, purchaseId] = await Promise.all([
-    programContext(c.env.DB, principal.programId),
-    venueContext(c.env.DB, principal.programId, principal.venueId),
-    requestHash("purchase", principal.venueId, body),
-    purchaseIdFor(body.memberId, key),
-  ]);
+  const [program, venue] = await Promise.all([programContext(c.env.DB, principal.programId), venueContext(c.env.DB, principal.programId, principal.venueId)]);
+  const hash = requestHash("purchase", principal.venueId, body);
+  const purchaseId = purchaseIdFor(body.memberId, key);
   const reply = await callActor(c.env.MEMBER, body.memberId, (member) => member.purchase(
     { v: memberRpcVersion, idempotencyKey: key, requestHash: hash, dryRun: c.req.valid("query").dryRun === "true", program, venue, amountCents: body.amountCents, occurredAt: body.occurredAt },
     purchaseId,
@@ -141,11 +138,9 @@ purchaseRoutes.openapi(refundPurchase, async (c) => {
   const key = requireIdempotencyKey(c);
   const memberId = memberOfPurchase(purchaseId);
   if (!memberId) throw new ApiError(404, "purchase_not_found", `No purchase ${purchaseId}`);
-  const [program, hash, refundId] = await Promise.all([
-    programContext(c.env.DB, principal.programId),
-    requestHash("refund", purchaseId, { amountCents }),
-    refundIdFor(memberId, key),
-  ]);
+  const program = await programContext(c.env.DB, principal.programId);
+  const hash = requestHash("refund", purchaseId, { amountCents });
+  const refundId = refundIdFor(memberId, key);
   const reply = await callActor(c.env.MEMBER, memberId, (member) => member.refund({ v: memberRpcVersion, idempotencyKey: key, requestHash: hash, program, venueId: principal.venueId, purchaseId, amountCents }, refundId));
   const result = actorReply<z.infer<typeof RefundResultSchema>>(reply);
   if (result.replayed) c.header(replayHeader, "true");

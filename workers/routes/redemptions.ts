@@ -96,12 +96,9 @@ redemptionRoutes.openapi(redeem, async (c) => {
   requireMemberId(body.memberId);
   const rewardRow = await findReward(c.env.DB, body.rewardId);
   assertProgramAccess(principal, rewardRow.programId);
-  const [program, venues, ids, hash] = await Promise.all([
-    programContext(c.env.DB, rewardRow.programId),
-    programVenues(c.env.DB, rewardRow.programId),
-    redemptionIdsFor(body.memberId, key),
-    requestHash("redeem", principal.kind === "venue" ? principal.venueId : "operator", body),
-  ]);
+  const [program, venues] = await Promise.all([programContext(c.env.DB, rewardRow.programId), programVenues(c.env.DB, rewardRow.programId)]);
+  const ids = redemptionIdsFor(body.memberId, key);
+  const hash = requestHash("redeem", principal.kind === "venue" ? principal.venueId : "operator", body);
   const venueId = principal.kind === "venue" ? principal.venueId : body.venueId;
   const redeemingVenue = venueId ? (venues.find((venue) => venue.id === venueId) ?? null) : null;
   if (venueId && !redeemingVenue) throw new ApiError(404, "venue_not_found", `No venue ${venueId} in this program`);

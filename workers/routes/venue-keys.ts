@@ -92,7 +92,7 @@ venueKeyRoutes.openapi(issueKey, async (c) => {
     id: `key_${randomToken(20)}`,
     venueId: venue.id,
     programId: venue.programId,
-    keyHash: await sha256Hex(key),
+    keyHash: sha256Hex(key),
     prefix: key.slice(0, 11),
     label: label ?? null,
     createdAt: new Date().toISOString(),
