@@ -20,6 +20,13 @@ export const keyReusedReply = {
 type Row = { request_hash: string; status: number; response: string };
 
 /**
+ * Where a write that creates a row under an id derived from its key keeps its own record: the row
+ * holds the request hash and rebuilds the first answer, so a success stores no idempotency row
+ * (three fewer index entries per purchase). Rejections still go to \`idempotency\`.
+ */
+export type NaturalRecord = () => { requestHash: string | null; reply: StoredReply } | undefined;
+
+/**
  * The generic idempotency layer (§3), used by every write of the Member actor. Call it inside
  * `transactionSync`: the check, the decision, its writes and the stored answer commit together,
  * so a crash leaves either nothing or everything, and a concurrent duplicate (serialised by the
@@ -31,6 +38,7 @@ export function runIdempotent<R extends StoredReply>(
   requestHash: string,
   nowMs: number,
   apply: () => R,
+  naturalRecord?: NaturalRecord,
 ): Replayable<R> | Replayable<typeof keyReusedReply> {
   if (key === undefined) return { ...apply(), replayed: false };
   const stored = db.one<Row>("SELECT request_hash, status, response FROM idempotency WHERE key = ?", key);
@@ -38,7 +46,13 @@ export function runIdempotent<R extends StoredReply>(
     if (stored.request_hash !== requestHash) return { ...keyReusedReply, replayed: false };
     return { status: stored.status, body: JSON.parse(stored.response), replayed: true } as Replayable<R>;
   }
+  const natural = naturalRecord?.();
+  if (natural && natural.requestHash !== null) {
+    if (natural.requestHash !== requestHash) return { ...keyReusedReply, replayed: false };
+    return { ...natural.reply, replayed: true } as Replayable<R>;
+  }
   const reply = apply();
+  if (naturalRecord && reply.status < 300) return { ...reply, replayed: false };
   db.run(
     "INSERT INTO idempotency (key, request_hash, status, response, created_at_ms) VALUES (?, ?, ?, ?, ?)",
     key,

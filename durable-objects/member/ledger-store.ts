@@ -24,6 +24,7 @@ export type PurchaseRow = {
   occurred_at_ms: number;
   posts_at_ms: number;
   breakdown: string;
+  request_hash: string | null;
 };
 
 export type LotRow = {
@@ -134,7 +135,7 @@ export class LedgerStore {
 
   insertPurchase(row: PurchaseRow): void {
     this.db.run(
-      "INSERT INTO purchases (id, venue_id, amount_cents, points, refunded_cents, reversed_points, status, occurred_at_ms, posts_at_ms, breakdown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO purchases (id, venue_id, amount_cents, points, refunded_cents, reversed_points, status, occurred_at_ms, posts_at_ms, breakdown, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       row.id,
       row.venue_id,
       row.amount_cents,
@@ -145,6 +146,7 @@ export class LedgerStore {
       row.occurred_at_ms,
       row.posts_at_ms,
       row.breakdown,
+      row.request_hash,
     );
   }
 

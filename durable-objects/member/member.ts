@@ -5,14 +5,14 @@ import type { ProgramConfig } from "../../domain/programs/program-config";
 import { decideRedemption } from "../../domain/rewards/redemption-decision";
 import { dayIn } from "../../domain/time/calendar";
 import { CountedSql } from "./counted-sql";
-import { idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idempotency-store";
+import { type NaturalRecord, idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idempotency-store";
 import { assertLedgerInvariants } from "./invariants";
 import { LedgerStore } from "./ledger-store";
 import type { MemberEvent, SettlementRecord } from "./member-events";
 import { ledgerPage, memberView } from "./member-view";
 import { emitEvent, eventsAfter, snapshotEvent, hasUnsent, markSent, pruneSent, sentEventRetentionMs, unsentOutbox } from "./outbox";
 import { insertProfile, readProfile } from "./profile-store";
-import { recordPurchase } from "./purchase";
+import { purchaseRecord, recordPurchase } from "./purchase";
 import { type RedemptionIds, cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
 import { refundPurchase } from "./refund";
 import {
@@ -87,7 +87,7 @@ export class Member extends DurableObject<Env> {
   }
 
   async purchase(command: PurchaseCommand, purchaseId: string): Promise<Reply> {
-    return this.write(command, (ctx) => recordPurchase(ctx, command, purchaseId));
+    return this.write(command, (ctx) => recordPurchase(ctx, command, purchaseId), (ctx) => purchaseRecord(this.store, ctx.profile.id, purchaseId));
   }
 
   async refund(command: RefundCommand, refundId: string): Promise<Reply> {
@@ -184,7 +184,11 @@ export class Member extends DurableObject<Env> {
     await this.scheduleFromState(nowMs);
   }
 
-  private write(command: { v: number; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number }, decide: (ctx: WriteContext) => CommandReply & { replayed?: boolean }): Reply | Promise<Reply> {
+  private write(
+    command: { v: number; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number },
+    decide: (ctx: WriteContext) => CommandReply & { replayed?: boolean },
+    naturalRecord?: (ctx: WriteContext) => ReturnType<NaturalRecord>,
+  ): Reply | Promise<Reply> {
     assertVersion(command.v);
     const nowMs = command.nowMs ?? Date.now();
     const profile = this.currentProfile();
@@ -202,7 +206,7 @@ export class Member extends DurableObject<Env> {
         naturalReplay = replayed === true;
         if (decided.status < 300 && this.store.balanceChanged) assertLedgerInvariants(this.store);
         return decided;
-      });
+      }, naturalRecord && (() => naturalRecord(ctx)));
       return { ...reply, replayed: reply.replayed || naturalReplay };
     };
     if (command.dryRun) return this.dryRun(apply);

@@ -2,6 +2,8 @@ import { activeCampaign, computeEarn } from "../../domain/ledger/earn";
 import { checkOccurredAt } from "../../domain/ledger/purchase-window";
 import { tierIndex } from "../../domain/tiers/qualification";
 import { isBirthdayMonth, yearMonthIn } from "../../domain/time/calendar";
+import type { NaturalRecord } from "./idempotency-store";
+import type { LedgerStore, PurchaseRow } from "./ledger-store";
 import type { PurchaseCommand } from "./rpc-types";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
 
@@ -31,7 +33,7 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
   });
   const postsAtMs = occurredAt.getTime() + config.earn.postingDelayHours * hourMs;
 
-  store.insertPurchase({
+  const row: PurchaseRow = {
     id: purchaseId,
     venue_id: command.venue.id,
     amount_cents: command.amountCents,
@@ -42,7 +44,9 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
     occurred_at_ms: occurredAt.getTime(),
     posts_at_ms: postsAtMs,
     breakdown: JSON.stringify(earned.breakdown),
-  });
+    request_hash: command.requestHash,
+  };
+  store.insertPurchase(row);
   store.updateCounters({
     last_activity_ms: Math.max(counters.last_activity_ms ?? 0, occurredAt.getTime()),
     ...(birthdayDue ? { birthday_bonus_year: birthdayYear } : {}),
@@ -52,18 +56,29 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
   // No event yet: the read side holds posted facts (balances, tiers, visits, spend), which change when
   // the points post; pending points are the actor's to show. One Queue message per purchase, not two.
 
+  return purchaseReply(profile.id, row);
+}
+
+/** The answer to a recorded purchase, built from its row: the first answer and every replay alike. */
+export function purchaseReply(memberId: string, row: PurchaseRow): CommandReply {
   return {
     status: 201,
     body: {
-      purchaseId,
-      memberId: profile.id,
-      venueId: command.venue.id,
-      amountCents: command.amountCents,
-      occurredAt: occurredAt.toISOString(),
+      purchaseId: row.id,
+      memberId,
+      venueId: row.venue_id,
+      amountCents: row.amount_cents,
+      occurredAt: new Date(row.occurred_at_ms).toISOString(),
       status: "pending",
-      pointsPending: earned.points,
-      postsAt: new Date(postsAtMs).toISOString(),
-      breakdown: earned.breakdown,
+      pointsPending: row.points,
+      postsAt: new Date(row.posts_at_ms).toISOString(),
+      breakdown: JSON.parse(row.breakdown),
     },
   };
+}
+
+/** A purchase's row as its idempotency record (its id derives from the key). */
+export function purchaseRecord(store: LedgerStore, memberId: string, purchaseId: string): ReturnType<NaturalRecord> {
+  const row = store.purchase(purchaseId);
+  return row && { requestHash: row.request_hash, reply: purchaseReply(memberId, row) };
 }

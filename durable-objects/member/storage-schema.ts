@@ -96,6 +96,9 @@ export const memberSchemaSteps: readonly string[] = [
    CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at_ms IS NULL;`,
   `ALTER TABLE counters ADD COLUMN next_review_ms INTEGER;
    CREATE INDEX purchases_posted ON purchases (posts_at_ms) WHERE status = 'posted';`,
+  // A purchase's own row is its idempotency record (its id derives from the key): rows from before
+  // this step keep theirs in \`idempotency\` and have no hash here.
+  `ALTER TABLE purchases ADD COLUMN request_hash TEXT;`,
 ];
 
 export function applySchema(sql: SqlStorage): void {

@@ -1,5 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+
+const encoder = new TextEncoder();
 
 /**
  * SHA-256 of short texts (keys, request fingerprints, derived ids), synchronous. A purchase hashes
@@ -7,7 +9,7 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
  * audited pure-JS implementation, and `node:crypto` more still (its Buffer layer runs in JS).
  */
 export function digestBytes(text: string): Uint8Array {
-  return sha256(utf8ToBytes(text));
+  return sha256(encoder.encode(text));
 }
 
 export function sha256Hex(text: string): string {

@@ -20,7 +20,7 @@ export function defaultHook(
 }
 
 export function onError(error: Error, c: Context): Response {
-  if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+  if (error instanceof ApiError) return c.json(error.toBody(), error.status, error.headers);
   if (error instanceof HTTPException && error.status < 500) {
     const code = error.status === 400 ? "malformed_json" : error.status === 413 ? "payload_too_large" : "bad_request";
     return c.json({ error: { code, message: error.message || "Bad request" } }, error.status);

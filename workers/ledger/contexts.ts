@@ -4,6 +4,7 @@ import { venues } from "../../db/schema";
 import type { ProgramContext, VenueContext } from "../../durable-objects/member/rpc-types";
 import { TtlCache } from "../cache/ttl-cache";
 import { ApiError } from "../errors/api-error";
+import { replayHeader } from "../idempotency/idempotency-key";
 import { findProgram } from "../programs/program-directory";
 
 const venueCache = new TtlCache<VenueContext[]>(30_000, 1_000);
@@ -45,11 +46,11 @@ export async function venueContext(db: D1Database, programId: string, venueId: s
   return venue;
 }
 
-/** An actor's answer as the HTTP answer: rejections become the error model, replays get the header. */
+/** An actor's answer as the HTTP answer: rejections become the error model; replays, rejections too, get the header. */
 export function actorReply<T>(reply: { status: number; body: unknown; replayed: boolean }): { body: T; replayed: boolean; status: number } {
   if (reply.status >= 400) {
     const { error } = reply.body as { error: { code: string; message: string } };
-    throw new ApiError(reply.status as 403, error.code, error.message);
+    throw new ApiError(reply.status as 403, error.code, error.message, {}, reply.replayed ? { [replayHeader]: "true" } : {});
   }
   return { body: reply.body as T, replayed: reply.replayed, status: reply.status };
 }

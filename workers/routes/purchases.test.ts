@@ -99,6 +99,31 @@ describe("POST /v1/purchases", () => {
     expect(rejected.json.error.code).toBe("occurred_at_too_old");
   });
 
+  it("replays the first answer for the same key, even after posting, and refuses the key with another body", async () => {
+    const { venues } = await coalition();
+    const memberId = await enroll(venues[0].key, "replay");
+    const key = newKey("replay");
+    const body = { memberId, amountCents: 4250, occurredAt: hoursAgo(1) };
+    const first = await purchase(venues[0].key, body, key);
+    await advance(memberId, Date.now() + 24 * 3_600_000);
+    const again = await purchase(venues[0].key, body, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(again.json).toEqual(first.json);
+    const reused = await purchase(venues[0].key, { ...body, amountCents: 4251 }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.json.error.code).toBe("idempotency_key_reused");
+    expect((await memberView(memberId)).points).toMatchObject({ available: first.json.pointsPending, pending: 0 });
+
+    const futureKey = newKey("future");
+    const future = { memberId, amountCents: 1000, occurredAt: new Date(Date.now() + 10 * 60_000).toISOString() };
+    const rejected = await purchase(venues[0].key, future, futureKey);
+    expect(rejected.json.error.code).toBe("occurred_at_in_future");
+    const rejectedAgain = await purchase(venues[0].key, future, futureKey);
+    expect(rejectedAgain.status).toBe(422);
+    expect(rejectedAgain.headers.get("Idempotent-Replayed")).toBe("true");
+  });
+
   it("records 50 parallel identical purchases with one key once", async () => {
     const { venues } = await coalition();
     const memberId = await enroll(venues[0].key, "burst");
