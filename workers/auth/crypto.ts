@@ -4,9 +4,9 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 const encoder = new TextEncoder();
 
 /**
- * SHA-256 of short texts (keys, request fingerprints, derived ids), synchronous. A purchase hashes
- * three times; in workerd `crypto.subtle.digest` costs several times more per call than this
- * audited pure-JS implementation, and `node:crypto` more still (its Buffer layer runs in JS).
+ * SHA-256 of short texts (keys, request fingerprints, derived ids), synchronous: a purchase hashes
+ * three times, and this audited pure-JS implementation needs no promise per hash and costs less
+ * than `crypto.subtle.digest` or `node:crypto` (whose Buffer layer runs in JS in workerd).
  */
 export function digestBytes(text: string): Uint8Array {
   return sha256(encoder.encode(text));
