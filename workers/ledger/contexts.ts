@@ -46,11 +46,16 @@ export async function venueContext(db: D1Database, programId: string, venueId: s
   return venue;
 }
 
-/** An actor's answer as the HTTP answer: rejections become the error model; replays, rejections too, get the header. */
-export function actorReply<T>(reply: { status: number; body: unknown; replayed: boolean }): { body: T; replayed: boolean; status: number } {
+/**
+ * An actor's answer as the HTTP answer's body: rejections become the error model, and a replay,
+ * of a success or a rejection alike, gets the `Idempotent-Replayed` header.
+ */
+export function actorReply<T>(c: { header(name: string, value: string): void }, reply: { status: number; body: unknown; replayed: boolean }): T {
+  const headers: Record<string, string> = reply.replayed ? { [replayHeader]: "true" } : {};
   if (reply.status >= 400) {
     const { error } = reply.body as { error: { code: string; message: string } };
-    throw new ApiError(reply.status as 403, error.code, error.message, {}, reply.replayed ? { [replayHeader]: "true" } : {});
+    throw new ApiError(reply.status as 403, error.code, error.message, {}, headers);
   }
-  return { body: reply.body as T, replayed: reply.replayed, status: reply.status };
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return reply.body as T;
 }

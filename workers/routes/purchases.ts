@@ -7,7 +7,7 @@ import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
-import { replayHeader, requireIdempotencyKey } from "../idempotency/idempotency-key";
+import { requireIdempotencyKey } from "../idempotency/idempotency-key";
 import { requestHash } from "../idempotency/request-hash";
 import { actorReply, programContext, venueContext } from "../ledger/contexts";
 import { memberOfPurchase, purchaseIdFor, refundIdFor } from "../ledger/derived-ids";
@@ -126,9 +126,7 @@ purchaseRoutes.openapi(recordPurchase, async (c) => {
     { v: memberRpcVersion, idempotencyKey: key, requestHash: hash, dryRun: c.req.valid("query").dryRun === "true", program, venue, amountCents: body.amountCents, occurredAt: body.occurredAt },
     purchaseId,
   ));
-  const result = actorReply<z.infer<typeof PurchaseResultSchema>>(reply);
-  if (result.replayed) c.header(replayHeader, "true");
-  return c.json(result.body, 201);
+  return c.json(actorReply<z.infer<typeof PurchaseResultSchema>>(c, reply), 201);
 });
 
 purchaseRoutes.openapi(refundPurchase, async (c) => {
@@ -142,7 +140,5 @@ purchaseRoutes.openapi(refundPurchase, async (c) => {
   const hash = requestHash("refund", purchaseId, { amountCents });
   const refundId = refundIdFor(memberId, key);
   const reply = await callActor(c.env.MEMBER, memberId, (member) => member.refund({ v: memberRpcVersion, idempotencyKey: key, requestHash: hash, program, venueId: principal.venueId, purchaseId, amountCents }, refundId));
-  const result = actorReply<z.infer<typeof RefundResultSchema>>(reply);
-  if (result.replayed) c.header(replayHeader, "true");
-  return c.json(result.body, 201);
+  return c.json(actorReply<z.infer<typeof RefundResultSchema>>(c, reply), 201);
 });

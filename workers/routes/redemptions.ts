@@ -11,7 +11,7 @@ import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
-import { replayHeader, requireIdempotencyKey } from "../idempotency/idempotency-key";
+import { requireIdempotencyKey } from "../idempotency/idempotency-key";
 import { requestHash } from "../idempotency/request-hash";
 import { actorReply, programContext, programVenues } from "../ledger/contexts";
 import { redemptionIdsFor } from "../ledger/derived-ids";
@@ -130,15 +130,14 @@ redemptionRoutes.openapi(redeem, async (c) => {
   if (stocked && !dryRun) {
     await callActor(c.env.REWARD_STOCK, reward.id, (stock) => (reply.status === 201 ? stock.confirm(ids.redemptionId) : stock.release(ids.redemptionId)));
   }
-  const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
+  const result = actorReply<z.infer<typeof RedemptionSchema>>(c, reply);
   if (!dryRun) {
     await drizzle(c.env.DB)
       .insert(redemptionCodes)
       .values({ code: ids.code, programId: program.id, memberId: body.memberId, redemptionId: ids.redemptionId, rewardId: reward.id, createdAt: new Date().toISOString() })
       .onConflictDoNothing();
   }
-  if (result.replayed) c.header(replayHeader, "true");
-  return c.json(result.body, 201);
+  return c.json(result, 201);
 });
 
 async function findCode(db: D1Database, code: string) {
@@ -158,9 +157,7 @@ redemptionRoutes.openapi(consume, async (c) => {
     redemptionId: found.redemptionId,
     venueId: principal.kind === "venue" ? principal.venueId : null,
   }));
-  const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
-  if (result.replayed) c.header(replayHeader, "true");
-  return c.json(result.body, 200);
+  return c.json(actorReply<z.infer<typeof RedemptionSchema>>(c, reply), 200);
 });
 
 redemptionRoutes.openapi(cancel, async (c) => {
@@ -174,8 +171,7 @@ redemptionRoutes.openapi(cancel, async (c) => {
     redemptionId: found.redemptionId,
     venueId: principal.kind === "venue" ? principal.venueId : null,
   }));
-  const result = actorReply<z.infer<typeof RedemptionSchema>>(reply);
+  const result = actorReply<z.infer<typeof RedemptionSchema>>(c, reply);
   if (isStocked(rewardRules(rewardRow))) await callActor(c.env.REWARD_STOCK, rewardRow.id, (stock) => stock.release(found.redemptionId));
-  if (result.replayed) c.header(replayHeader, "true");
-  return c.json(result.body, 200);
+  return c.json(result, 200);
 });
