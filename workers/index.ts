@@ -1,12 +1,21 @@
 import { createApp } from "./app";
+import { rebuildDeadLettered } from "./queues/dead-letters";
 import { projectMemberEvents } from "./queues/projections";
 
 export { Member } from "../durable-objects/member/member";
 export { RewardStock } from "../durable-objects/reward-stock/reward-stock";
 
+// The queue names in wrangler.toml; one Worker consumes both.
+const outboxQueue = "loyalty-outbox";
+const outboxDeadLetterQueue = "loyalty-outbox-dlq";
+
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: projectMemberEvents,
-} satisfies ExportedHandler<Env, import("../durable-objects/member/member-events").MemberEvent>;
+  async queue(batch, env) {
+    if (batch.queue === outboxQueue) return projectMemberEvents(batch, env);
+    if (batch.queue === outboxDeadLetterQueue) return rebuildDeadLettered(batch, env);
+    throw new Error(`This Worker consumes ${outboxQueue} and ${outboxDeadLetterQueue}, not ${batch.queue}; check [[queues.consumers]] in wrangler.toml`);
+  },
+} satisfies ExportedHandler<Env, unknown>;
