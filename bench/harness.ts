@@ -39,33 +39,62 @@ export async function startWorker(): Promise<{ url: string; stop: () => void }> 
 
 export type LoadResult = { requests: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number; failures: number };
 type Run = { seconds: number; latencies: number[]; failures: number };
+type Sample = { ms: number; outcome: string };
+type TaggedRun = { seconds: number; samples: Sample[] };
 
-/** Sends `total` requests with `concurrency` in flight; `request(i)` returns whether the answer was right. */
-async function run(total: number, concurrency: number, request: (index: number) => Promise<boolean>): Promise<Run> {
-  const latencies: number[] = [];
+/** Sends `total` requests with `concurrency` in flight; `request(i)` names the answer it got (a status, an error code). */
+async function runTagged(total: number, concurrency: number, request: (index: number) => Promise<string>): Promise<TaggedRun> {
+  const samples: Sample[] = [];
   let next = 0;
-  let failures = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         const index = next++;
         const t0 = performance.now();
-        const ok = await request(index).catch(() => false);
-        latencies.push(performance.now() - t0);
-        if (!ok) failures++;
+        const outcome = await request(index).catch((error: unknown) => `network error: ${error instanceof Error ? error.message : String(error)}`);
+        samples.push({ ms: performance.now() - t0, outcome });
       }
     }),
   );
-  return { seconds: (performance.now() - started) / 1000, latencies, failures };
+  return { seconds: (performance.now() - started) / 1000, samples };
+}
+
+/** Sends `total` requests with `concurrency` in flight; `request(i)` returns whether the answer was right. */
+async function run(total: number, concurrency: number, request: (index: number) => Promise<boolean>): Promise<Run> {
+  const tagged = await runTagged(total, concurrency, async (index) => ((await request(index)) ? "ok" : "failed"));
+  return {
+    seconds: tagged.seconds,
+    latencies: tagged.samples.map((sample) => sample.ms),
+    failures: tagged.samples.filter((sample) => sample.outcome !== "ok").length,
+  };
+}
+
+/** The `q` quantile of latencies sorted ascending (NaN when there are none). */
+function quantile(sorted: number[], q: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 function summarize(runs: Run[]): LoadResult {
   const latencies = runs.flatMap((entry) => entry.latencies).sort((a, b) => a - b);
   const seconds = runs.reduce((sum, entry) => sum + entry.seconds, 0);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   const failures = runs.reduce((sum, entry) => sum + entry.failures, 0);
-  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99), failures };
+  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), failures };
+}
+
+export type OutcomeStats = { count: number; p50Ms: number; p99Ms: number };
+/** A load whose answers are told apart by outcome, with the latency of each outcome on its own. */
+export type OutcomeLoad = Omit<LoadResult, "failures"> & { outcomes: Record<string, OutcomeStats> };
+
+function summarizeOutcomes(tagged: TaggedRun): OutcomeLoad {
+  const sorted = (samples: Sample[]) => samples.map((sample) => sample.ms).sort((a, b) => a - b);
+  const all = sorted(tagged.samples);
+  const outcomes: Record<string, OutcomeStats> = {};
+  for (const outcome of new Set(tagged.samples.map((sample) => sample.outcome))) {
+    const latencies = sorted(tagged.samples.filter((sample) => sample.outcome === outcome));
+    outcomes[outcome] = { count: latencies.length, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) };
+  }
+  return { requests: all.length, seconds: tagged.seconds, perSecond: all.length / tagged.seconds, p50Ms: quantile(all, 0.5), p99Ms: quantile(all, 0.99), outcomes };
 }
 
 export async function load(total: number, concurrency: number, request: (index: number) => Promise<boolean>): Promise<LoadResult> {
@@ -89,6 +118,23 @@ export async function loadAlternating(
     runs.measured.push(await run(perSlice, concurrency, measured));
   }
   return { baseline: summarize(runs.baseline), measured: summarize(runs.measured) };
+}
+
+/**
+ * A one-shot figure between two baseline runs of the same size (baseline, figure, baseline), for a
+ * figure that cannot be cut into alternating slices (a flash drop sells out once): drift before
+ * and after it falls on the baseline too. The baseline pools both runs.
+ */
+export async function loadBracketed(
+  total: number,
+  concurrency: number,
+  baseline: () => Promise<boolean>,
+  measured: (index: number) => Promise<string>,
+): Promise<{ baseline: LoadResult; measured: OutcomeLoad }> {
+  const before = await run(total, concurrency, baseline);
+  const figure = await runTagged(total, concurrency, measured);
+  const after = await run(total, concurrency, baseline);
+  return { baseline: summarize([before, after]), measured: summarizeOutcomes(figure) };
 }
 
 export function median(values: number[]): number {

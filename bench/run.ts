@@ -1,148 +1,59 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { benchOperatorToken, type LoadResult, load, loadAlternating, median, startWorker } from "./harness";
+import { benchClient } from "./client";
+import { flashDrop, flashDropOptions, printFlashDrop } from "./flash-drop";
+import { startWorker } from "./harness";
+import { purchaseFigures } from "./purchase-figures";
 
 /**
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
+ * `BENCH_ONLY=purchase` or `BENCH_ONLY=flash` runs one group of figures.
  */
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 400);
-const slicesPerRound = 4;
+const groups = ["purchase", "flash"] as const;
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
+const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
+
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const memberCount = Number(process.env.BENCH_MEMBERS ?? 1000);
+// Work a figure leaves behind (Queue consumer, D1 projections) must not be billed to the next one.
+const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 3000);
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, settleMs));
+// Checked before the worker starts, so a bad knob costs nothing.
+const flashOptions = runs("flash") ? flashDropOptions(concurrency, settle) : undefined;
 
 const worker = await startWorker();
-const operator = { Authorization: `Bearer ${benchOperatorToken}`, "Content-Type": "application/json" };
-const post = async (route: string, body: unknown, headers: Record<string, string> = operator) => {
-  const response = await fetch(`${worker.url}${route}`, { method: "POST", headers, body: JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as Record<string, any> };
-};
+const client = await benchClient(worker.url);
 
-const program = (await post("/v1/programs", { name: "Bench", preset: "restaurant" })).json;
-const venue = (await post(`/v1/programs/${program.id}/venues`, { name: "Bench venue" })).json;
-const { key } = (await post(`/v1/venues/${venue.id}/keys`, {})).json;
-const kiosk = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
-
-console.log(`bench: enrolling ${memberCount} members for the purchase figures…`);
-const members: string[] = [];
-await load(memberCount, concurrency, async (index) => {
-  const enrolled = await post("/v1/members", { externalRef: `bench-member-${index}` }, kiosk);
-  members[index] = enrolled.json.id;
-  return enrolled.status < 300;
-});
-
-const noop = async () => {
-  const response = await fetch(`${worker.url}/health`);
-  await response.arrayBuffer();
-  return response.status === 200;
-};
-let enrollment = 0;
-const enroll = async () => {
-  const n = enrollment++;
-  return (await post("/v1/members", { externalRef: `bench-${n}`, email: `bench-${n}@example.com` }, { ...kiosk, "Idempotency-Key": `bench-${n}` })).status === 201;
-};
-let purchaseCount = 0;
-const purchaseFor = (memberId: string) => async () => {
-  const n = purchaseCount++;
-  const body = { memberId, amountCents: 1000 + (n % 5000), occurredAt: new Date().toISOString() };
-  return (await post("/v1/purchases", body, { ...kiosk, "Idempotency-Key": `bench-purchase-${n}` })).status === 201;
-};
-const purchaseSpread = () => purchaseFor(members[Math.floor(Math.random() * members.length)])();
-// The venue's regulars: a member comes back every second or so, so their actors stay in memory.
-const regularCount = Number(process.env.BENCH_REGULARS ?? 100);
-const purchaseRegular = () => purchaseFor(members[Math.floor(Math.random() * regularCount)])();
-
-// Work a figure leaves behind (Queue consumer, D1 projections) must not be billed to the next one.
-const settle = () => new Promise((resolve) => setTimeout(resolve, settleMs));
-const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 3000);
-await settle();
-
-// Members have history in a running program: each makes a first purchase before the measured ones.
-// That first purchase is dearer (the actor stores the program rules and sets its first alarm), so it
-// is reported on its own, against a no-op run measured just before it.
-const firstNoop = await load(requestsPerRound, concurrency, noop);
-let firstIndex = 0;
-const firstPurchases = await load(memberCount, concurrency, () => purchaseFor(members[firstIndex++ % members.length])());
-await settle();
-
-console.log(`bench: ${rounds} rounds × ${requestsPerRound} requests, ${concurrency} in flight, wrangler dev on 127.0.0.1`);
-await load(200, concurrency, noop);
-await load(100, concurrency, purchaseSpread);
-
-type Figure = { name: string; run: () => Promise<boolean>; baseline: LoadResult[]; measured: LoadResult[]; ratios: number[] };
-const figures: Figure[] = [
-  { name: "purchase (earn) req/s ÷ no-op req/s", run: purchaseRegular, baseline: [], measured: [], ratios: [] },
-  { name: `  same, spread over ${memberCount} members`, run: purchaseSpread, baseline: [], measured: [], ratios: [] },
-  // Last: each enrollment creates an actor, and thousands more actors in the process slow every
-  // later actor call, which would bill the purchase figures for enrollment's side effects.
-  { name: "enrollment req/s ÷ no-op req/s", run: enroll, baseline: [], measured: [], ratios: [] },
-];
-for (const figure of figures) {
-  for (let round = 1; round <= rounds; round++) {
-    const { baseline, measured } = await loadAlternating(slicesPerRound, Math.ceil(requestsPerRound / slicesPerRound), concurrency, noop, figure.run);
-    figure.baseline.push(baseline);
-    figure.measured.push(measured);
-    figure.ratios.push(measured.perSecond / baseline.perSecond);
-    await settle();
-    console.log(`  round ${round} ${figure.name.padEnd(38)} ${measured.perSecond.toFixed(0)} vs ${baseline.perSecond.toFixed(0)} req/s → ${(measured.perSecond / baseline.perSecond).toFixed(2)} (failures ${measured.failures})`);
-  }
+const result: Record<string, unknown> = {};
+let failures = 0;
+if (runs("purchase")) {
+  const purchases = await purchaseFigures(client, {
+    rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+    requestsPerRound: Number(process.env.BENCH_REQUESTS ?? 400),
+    slicesPerRound: 4,
+    concurrency,
+    memberCount: Number(process.env.BENCH_MEMBERS ?? 1000),
+    regularCount: Number(process.env.BENCH_REGULARS ?? 100),
+    settle,
+  });
+  Object.assign(result, purchases.result);
+  failures += purchases.failures;
 }
-
-// 200 concurrent purchases spread over the members, all at once: the tail a busy evening sees.
-await settle();
-const burstNoop = await load(200, 200, noop);
-const burst = await load(200, 200, purchaseSpread);
-
-// What one purchase costs inside the actor, counted (not timed), on a member with some history.
-const counted = members[0];
-for (let warm = 0; warm < 5; warm++) await purchaseFor(counted)();
-const stats = async () => (await (await fetch(`${worker.url}/v1/members/${counted}/actor-stats`, { headers: operator })).json()) as { statements: number; rowsRead: number; rowsWritten: number };
-const before = await stats();
-const countedPurchases = 20;
-for (let n = 0; n < countedPurchases; n++) await purchaseFor(counted)();
-const after = await stats();
+// Last: its 2,000 members add as many actors to the process, which would slow the figures above.
+let flashFailed = false;
+if (flashOptions) {
+  await settle();
+  const flash = await flashDrop(client, flashOptions);
+  printFlashDrop(flash);
+  result.flashDrop = flash;
+  flashFailed = !flash.meetsTarget;
+}
 worker.stop();
 
-const perPurchase = {
-  statements: (after.statements - before.statements) / countedPurchases,
-  rowsRead: (after.rowsRead - before.rowsRead) / countedPurchases,
-  rowsWritten: (after.rowsWritten - before.rowsWritten) / countedPurchases,
-};
-const result = {
-  figures: Object.fromEntries(
-    figures.map((figure) => [
-      figure.name,
-      {
-        ratio: median(figure.ratios),
-        perSecond: median(figure.measured.map((entry) => entry.perSecond)),
-        noopPerSecond: median(figure.baseline.map((entry) => entry.perSecond)),
-        p99Ms: median(figure.measured.map((entry) => entry.p99Ms)),
-        failures: figure.measured.reduce((sum, entry) => sum + entry.failures, 0),
-        meetsTarget: undefined as boolean | undefined,
-      },
-    ]),
-  ),
-  firstPurchaseOfNewMember: { ratio: firstPurchases.perSecond / firstNoop.perSecond, perSecond: firstPurchases.perSecond, noopPerSecond: firstNoop.perSecond, failures: firstPurchases.failures },
-  burst200: { p99Ms: burst.p99Ms, p50Ms: burst.p50Ms, noopP99Ms: burstNoop.p99Ms, p99VsNoop: burst.p99Ms / burstNoop.p99Ms, failures: burst.failures, members: memberCount },
-  perPurchaseInActor: perPurchase,
-};
-
-console.log("\nfigure                                   ratio   target   (context)");
-for (const figure of figures) {
-  const entry = result.figures[figure.name];
-  const target = figure.name.startsWith("purchase") ? "≥ 0.50" : "  —   ";
-  if (figure.name.startsWith("purchase")) entry.meetsTarget = entry.ratio >= 0.5;
-  console.log(`${figure.name.padEnd(40)} ${entry.ratio.toFixed(2)}    ${target}   ${entry.perSecond.toFixed(0)} vs ${entry.noopPerSecond.toFixed(0)} req/s, p99 ${entry.p99Ms.toFixed(1)} ms`);
-}
-console.log(`first purchase of each of ${memberCount} new members (context)  ${result.firstPurchaseOfNewMember.ratio.toFixed(2)}             ${firstPurchases.perSecond.toFixed(0)} vs ${firstNoop.perSecond.toFixed(0)} req/s`);
-console.log(`200 concurrent purchases over ${memberCount} members: p99 ${burst.p99Ms.toFixed(1)} ms (${result.burst200.p99VsNoop.toFixed(2)}× the no-op burst's p99 ${burstNoop.p99Ms.toFixed(1)} ms), failures ${burst.failures}`);
-console.log(`inside the actor, per purchase: ${perPurchase.statements.toFixed(1)} SQL statements, ${perPurchase.rowsWritten.toFixed(1)} rows written, ${perPurchase.rowsRead.toFixed(1)} rows read`);
 mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/latest.json", JSON.stringify(result, null, 2));
-const failures = Object.values(result.figures).reduce((sum, entry) => sum + entry.failures, 0) + burst.failures + firstPurchases.failures;
-if (failures > 0) {
-  console.error(`${failures} requests failed`);
-  process.exit(1);
-}
-process.exit(0);
+// A partial run keeps its own file, so it never overwrites the last full run's figures.
+writeFileSync(`bench/results/${only === undefined ? "latest" : `latest-${only}`}.json`, JSON.stringify(result, null, 2));
+if (failures > 0) console.error(`${failures} requests failed`);
+if (flashFailed) console.error("flash drop: the answers were not exactly the reward's units issued and the rest out_of_stock (see above)");
+process.exit(failures > 0 || flashFailed ? 1 : 0);

@@ -133,14 +133,30 @@ export const rewards = sqliteTable(
   (table) => [index("rewards_program_idx").on(table.programId)],
 );
 
-/** Which member a single-use redemption code belongs to, so a kiosk can consume it by code. */
-export const redemptionCodes = sqliteTable("redemption_codes", {
-  code: text("code").primaryKey(),
-  programId: text("program_id").notNull(),
-  memberId: text("member_id").notNull(),
-  redemptionId: text("redemption_id").notNull(),
-  rewardId: text("reward_id").notNull(),
-  createdAt: text("created_at").notNull(),
+/**
+ * Which member a single-use redemption code belongs to, so a kiosk can consume it by code. Written
+ * before the Member commits the redemption (so the code works from that moment, whatever D1 does
+ * later), unique within the program: a collision draws the next candidate code.
+ */
+export const redemptionCodes = sqliteTable(
+  "redemption_codes",
+  {
+    code: text("code").notNull(),
+    programId: text("program_id").notNull(),
+    memberId: text("member_id").notNull(),
+    redemptionId: text("redemption_id").notNull(),
+    rewardId: text("reward_id").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.programId, table.code] }), index("redemption_codes_code_idx").on(table.code)],
+);
+
+/** Read side: each stocked reward's claimed units and recent per-day claims, copied by its RewardStock. */
+export const rewardStockLevels = sqliteTable("reward_stock_levels", {
+  rewardId: text("reward_id").primaryKey(),
+  claimed: integer("claimed").notNull(),
+  days: text("days", { mode: "json" }).$type<{ day: string; claimed: number }[]>().notNull(),
+  seq: integer("seq").notNull(),
 });
 
 /** Projection: each member's latest posted snapshot (newest `last_seq` wins, so redelivery is harmless). */

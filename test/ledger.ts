@@ -42,11 +42,21 @@ export async function memberView(memberId: string) {
   return (await call("GET", `/v1/members/${memberId}`)).json;
 }
 
-/** Earns `points` posted points for a member at a venue (a purchase in the past, posted). */
+/** Points post 24 h after a purchase is received: the member's clock moved past the hold. */
+export const afterHoldMs = () => Date.now() + 24 * 3_600_000 + 1_000;
+
+/** Earns posted points for a member at a venue (a purchase, then the alarm's run past the hold). */
 export async function earnPosted(venueKey: string, memberId: string, amountCents: number) {
-  const response = await purchase(venueKey, { memberId, amountCents, occurredAt: hoursAgo(25) });
+  const response = await purchase(venueKey, { memberId, amountCents });
   if (response.status !== 201) throw new Error(JSON.stringify(response.json));
-  await advance(memberId, Date.now());
+  await advance(memberId, afterHoldMs());
+  return response.json;
+}
+
+/** Credits points at once through the operator's adjustment route. */
+export async function grant(memberId: string, points: number, key = newKey("grant")) {
+  const response = await call("POST", `/v1/members/${memberId}/adjustments`, { body: { points, reason: "test credit" }, headers: { "Idempotency-Key": key } });
+  if (response.status !== 201) throw new Error(JSON.stringify(response.json));
   return response.json;
 }
 

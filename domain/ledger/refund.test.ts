@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clawBack, refundPointsDue, repayDebt } from "./refund";
+import { clawBack, refundMetricsChange, refundPointsDue } from "./refund";
 
 describe("refundPointsDue", () => {
   it("takes back points in proportion to the refunded amount", () => {
@@ -20,14 +20,20 @@ describe("refundPointsDue", () => {
   });
 });
 
-describe("clawBack and repayDebt", () => {
+describe("clawBack", () => {
   it("never takes the balance below zero and records the shortfall as debt", () => {
     expect(clawBack(30, 50)).toEqual({ taken: 30, newDebt: 20 });
     expect(clawBack(80, 50)).toEqual({ taken: 50, newDebt: 0 });
   });
+});
 
-  it("repays debt from new points before crediting the rest", () => {
-    expect(repayDebt(20, 50)).toEqual({ repaid: 20, credited: 30 });
-    expect(repayDebt(20, 5)).toEqual({ repaid: 5, credited: 0 });
+describe("refundMetricsChange", () => {
+  it("takes a posted purchase's share out of the tier metrics, and the visit once fully refunded", () => {
+    expect(refundMetricsChange(true, 25, 1000, false)).toEqual({ lifetimePoints: -25, lifetimeSpendCents: -1000, visits: 0 });
+    expect(refundMetricsChange(true, 75, 3000, true)).toEqual({ lifetimePoints: -75, lifetimeSpendCents: -3000, visits: -1 });
+  });
+
+  it("changes nothing before posting, when nothing was counted yet", () => {
+    expect(refundMetricsChange(false, 25, 1000, true)).toEqual({ lifetimePoints: 0, lifetimeSpendCents: 0, visits: 0 });
   });
 });

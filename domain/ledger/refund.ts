@@ -15,8 +15,14 @@ export function clawBack(balance: number, points: number): { taken: number; newD
   return { taken, newDebt: points - taken };
 }
 
-/** New points first repay debt; the rest is credited. */
-export function repayDebt(debt: number, earned: number): { repaid: number; credited: number } {
-  const repaid = Math.min(debt, earned);
-  return { repaid, credited: earned - repaid };
+export type MetricsChange = { lifetimePoints: number; lifetimeSpendCents: number; visits: number };
+
+/**
+ * What a refund of a posted purchase takes out of the tier-qualifying metrics: its share of the
+ * points (the clawed-back part and the debt alike) and of the spend, and the visit itself once the
+ * whole purchase is refunded. A refund before posting changes nothing: nothing counted yet.
+ */
+export function refundMetricsChange(posted: boolean, pointsReversed: number, refundCents: number, fullyRefunded: boolean): MetricsChange {
+  if (!posted) return { lifetimePoints: 0, lifetimeSpendCents: 0, visits: 0 };
+  return { lifetimePoints: -pointsReversed, lifetimeSpendCents: -refundCents, visits: fullyRefunded ? -1 : 0 };
 }

@@ -19,7 +19,15 @@ export function fifoByExpiry<L extends SpendableLot>(lots: readonly L[]): L[] {
 
 /** Points a refund takes back come from the purchase's own lot first, then FIFO by expiry. */
 export function allocateClawback<L extends SpendableLot & { source: string }>(lots: readonly L[], points: number, purchaseId: string): Allocation[] {
-  const ordered = [...lots.filter((lot) => lot.source === purchaseId), ...fifoByExpiry(lots.filter((lot) => lot.source !== purchaseId))];
+  return takeInOrder([...lots.filter((lot) => lot.source === purchaseId), ...fifoByExpiry(lots.filter((lot) => lot.source !== purchaseId))], points);
+}
+
+/** Points a debit (a manual adjustment) takes: FIFO by expiry, as a redemption would. */
+export function allocateDebit(lots: readonly SpendableLot[], points: number): Allocation[] {
+  return takeInOrder(fifoByExpiry(lots), points);
+}
+
+function takeInOrder(ordered: readonly SpendableLot[], points: number): Allocation[] {
   const allocations: Allocation[] = [];
   let needed = points;
   for (const lot of ordered) {

@@ -24,6 +24,8 @@ export const EarnRulesSchema = z
     postingDelayHours: z.number().min(0).max(24 * 30),
     /** What points are worth when redeemed: 100 points are $1 unless the program says otherwise (§3). */
     redemptionPointsPerDollar: z.number().int().min(1).max(100_000),
+    /** Whether manual adjustment credits count toward tier qualification (lifetime points). */
+    adjustmentsQualify: z.boolean().default(false),
   })
   .strict();
 

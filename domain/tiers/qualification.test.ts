@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildProgramConfig } from "../programs/build-program-config";
-import { nextTierProgress, tierAfterPosting, tierAtReview } from "./qualification";
+import { nextTierProgress, tierAfterPosting, tierAfterRefund, tierAtReview } from "./qualification";
 
 const config = (preset: "restaurant" | "community") => {
   const built = buildProgramConfig(preset);
@@ -52,5 +52,15 @@ describe("requalification review", () => {
     expect(tierAtReview(restaurant, "PLATINUM", zero, 1)).toBe("GOLD");
     expect(tierAtReview(restaurant, "PLATINUM", { ...zero, visits: 50 }, 1)).toBe("PLATINUM");
     expect(tierAtReview(restaurant, "SILVER", zero, 1)).toBe("BRONZE");
+  });
+});
+
+describe("tierAfterRefund", () => {
+  it("takes GOLD away at once when a refund leaves the metrics at SILVER", () => {
+    expect(tierAfterRefund(restaurant, "GOLD", { lifetimePoints: 600, lifetimeSpendCents: 0, visits: 1 })).toEqual({ code: "SILVER", downgraded: true });
+  });
+
+  it("never raises a tier", () => {
+    expect(tierAfterRefund(restaurant, "BRONZE", { lifetimePoints: 9000, lifetimeSpendCents: 0, visits: 0 })).toEqual({ code: "BRONZE", downgraded: false });
   });
 });

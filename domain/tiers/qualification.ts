@@ -32,6 +32,13 @@ export function tierAfterPosting(ladder: readonly Tier[], currentCode: string, m
   return reached > current ? { code: ladder[reached].code, upgraded: true } : { code: ladder[current].code, upgraded: false };
 }
 
+/** A refund never raises a tier; it lowers it at once to what the metrics without it still reach. */
+export function tierAfterRefund(ladder: readonly Tier[], currentCode: string, metrics: TierMetrics): { code: string; downgraded: boolean } {
+  const current = tierIndex(ladder, currentCode);
+  const reached = qualifiedTierIndex(ladder, metrics);
+  return reached < current ? { code: ladder[reached].code, downgraded: true } : { code: ladder[current].code, downgraded: false };
+}
+
 /** At a review the tier follows the window's metrics, falling at most `maxDowngradeSteps` rungs. */
 export function tierAtReview(ladder: readonly Tier[], currentCode: string, windowMetrics: TierMetrics, maxDowngradeSteps: number): string {
   const current = tierIndex(ladder, currentCode);

@@ -30,7 +30,8 @@ describe("expiry by the alarm", () => {
   });
 
   it("lists points expiring soon in the member view", async () => {
-    const { venues } = await coalition(1, { expiry: { months: 1, warningDays: 30 } });
+    // The points post 24 h from now (the hold) and expire a month after that: within 40 days.
+    const { venues } = await coalition(1, { expiry: { months: 1, warningDays: 40 } });
     const memberId = await enroll(venues[0].key, "soon");
     await earnPosted(venues[0].key, memberId, 5_000);
     const member = await memberView(memberId);

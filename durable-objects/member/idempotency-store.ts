@@ -1,3 +1,4 @@
+import { recordIdsFor } from "../../domain/ids/derived-ids";
 import type { CountedSql } from "./counted-sql";
 
 /** A stored answer: what the first request with this key got, replayed verbatim to later ones. */
@@ -18,41 +19,63 @@ export const keyReusedReply = {
 } as const;
 
 type Row = { request_hash: string; status: number; response: string };
+type RecordRow = { kind: "purchase" | "refund" | "redemption" | "adjustment"; id: string; request_hash: string | null; reply: string | null };
+
+/** Rebuilds a purchase's first answer from its row (its row holds no copy of the answer). */
+export type PurchaseReplay = (purchaseId: string) => StoredReply;
 
 /**
- * Where a write that creates a row under an id derived from its key keeps its own record: the row
- * holds the request hash and rebuilds the first answer, so a success stores no idempotency row
- * (three fewer index entries per purchase). Rejections still go to \`idempotency\`.
+ * The record a key already made for this member, of any operation. Ids derive from the member and
+ * the key, so one statement probes each operation's table by primary key; the record outlives the
+ * key's retention, so a late retry still finds it.
  */
-export type NaturalRecord = () => { requestHash: string | null; reply: StoredReply } | undefined;
+function recordOfKey(db: CountedSql, memberId: string, key: string): RecordRow | undefined {
+  const ids = recordIdsFor(memberId, key);
+  return db.one<RecordRow>(
+    `SELECT 'purchase' AS kind, id, request_hash, NULL AS reply FROM purchases WHERE id = ?
+     UNION ALL SELECT 'refund', id, request_hash, reply FROM refunds WHERE id = ?
+     UNION ALL SELECT 'redemption', id, request_hash, reply FROM redemptions WHERE id = ?
+     UNION ALL SELECT 'adjustment', id, request_hash, reply FROM adjustments WHERE id = ?`,
+    ids.purchaseId,
+    ids.refundId,
+    ids.redemptionId,
+    ids.adjustmentId,
+  );
+}
 
 /**
- * The generic idempotency layer (§3), used by every write of the Member actor. Call it inside
- * `transactionSync`: the check, the decision, its writes and the stored answer commit together,
- * so a crash leaves either nothing or everything, and a concurrent duplicate (serialised by the
- * actor) finds the first answer instead of applying twice.
+ * The generic idempotency layer (§3), used by every write of the Member actor. One key names one
+ * request per member, across every operation: the same request replays its first answer, any other
+ * gets 422 `idempotency_key_reused`. Call it inside `transactionSync`: the check, the decision, its
+ * writes and the stored answer commit together, so a crash leaves either nothing or everything, and
+ * a concurrent duplicate (serialised by the actor) finds the first answer instead of applying twice.
+ * A success that creates a record (purchase, refund, redemption, adjustment) is its own record and
+ * stores no idempotency row; rejections and other writes store one.
  */
 export function runIdempotent<R extends StoredReply>(
   db: CountedSql,
-  key: string | undefined,
+  scope: { memberId: string; key: string | undefined },
   requestHash: string,
   nowMs: number,
-  apply: () => R,
-  naturalRecord?: NaturalRecord,
+  apply: () => R & { recorded?: boolean },
+  purchaseReplay?: PurchaseReplay,
 ): Replayable<R> | Replayable<typeof keyReusedReply> {
+  const { key } = scope;
   if (key === undefined) return { ...apply(), replayed: false };
   const stored = db.one<Row>("SELECT request_hash, status, response FROM idempotency WHERE key = ?", key);
   if (stored) {
     if (stored.request_hash !== requestHash) return { ...keyReusedReply, replayed: false };
     return { status: stored.status, body: JSON.parse(stored.response), replayed: true } as Replayable<R>;
   }
-  const natural = naturalRecord?.();
-  if (natural && natural.requestHash !== null) {
-    if (natural.requestHash !== requestHash) return { ...keyReusedReply, replayed: false };
-    return { ...natural.reply, replayed: true } as Replayable<R>;
+  const record = recordOfKey(db, scope.memberId, key);
+  if (record) {
+    if (record.request_hash !== requestHash) return { ...keyReusedReply, replayed: false };
+    const reply = record.kind === "purchase" ? purchaseReplay?.(record.id) : (JSON.parse(record.reply!) as StoredReply);
+    if (!reply) return { ...keyReusedReply, replayed: false };
+    return { ...reply, replayed: true } as Replayable<R>;
   }
-  const reply = apply();
-  if (naturalRecord && reply.status < 300) return { ...reply, replayed: false };
+  const { recorded, ...reply } = apply();
+  if (recorded) return { ...(reply as R), replayed: false };
   db.run(
     "INSERT INTO idempotency (key, request_hash, status, response, created_at_ms) VALUES (?, ?, ?, ?, ?)",
     key,
@@ -61,7 +84,7 @@ export function runIdempotent<R extends StoredReply>(
     JSON.stringify(reply.body),
     nowMs,
   );
-  return { ...reply, replayed: false };
+  return { ...(reply as R), replayed: false };
 }
 
 /** Deletes keys past retention, a bounded batch per call; returns the time the next purge is due, if any. */

@@ -48,6 +48,10 @@ export type RedemptionRow = {
   allocations: string;
   created_at_ms: number;
   updated_at_ms: number;
+  request_hash: string | null;
+  reply: string | null;
+  hold_token: string | null;
+  stocked: number;
 };
 
 export type VenueStats = { purchases: number; visits: number; spend_cents: number };
@@ -157,10 +161,10 @@ export class LedgerStore {
   /** Points, spend and visits of purchases posted since `fromMs`: the metrics of a requalification window. */
   windowMetrics(fromMs: number): { lifetimePoints: number; lifetimeSpendCents: number; visits: number } {
     const row = this.db.one<{ points: number; spend: number; visits: number }>(
-      "SELECT COALESCE(SUM(points - reversed_points), 0) AS points, COALESCE(SUM(amount_cents - refunded_cents), 0) AS spend, COUNT(*) AS visits FROM purchases WHERE status = 'posted' AND posts_at_ms >= ?",
+      "SELECT COALESCE(SUM(points - reversed_points), 0) AS points, COALESCE(SUM(amount_cents - refunded_cents), 0) AS spend, SUM(CASE WHEN refunded_cents < amount_cents THEN 1 ELSE 0 END) AS visits FROM purchases WHERE status = 'posted' AND posts_at_ms >= ?",
       fromMs,
     )!;
-    return { lifetimePoints: row.points, lifetimeSpendCents: row.spend, visits: row.visits };
+    return { lifetimePoints: row.points, lifetimeSpendCents: row.spend, visits: row.visits ?? 0 };
   }
 
   duePurchases(nowMs: number, limit: number): PurchaseRow[] {
@@ -195,7 +199,7 @@ export class LedgerStore {
 
   insertRedemption(row: RedemptionRow): void {
     this.db.run(
-      "INSERT INTO redemptions (id, reward_id, code, venue_id, points, status, allocations, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO redemptions (id, reward_id, code, venue_id, points, status, allocations, created_at_ms, updated_at_ms, request_hash, reply, hold_token, stocked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       row.id,
       row.reward_id,
       row.code,
@@ -205,10 +209,16 @@ export class LedgerStore {
       row.allocations,
       row.created_at_ms,
       row.updated_at_ms,
+      row.request_hash,
+      row.reply,
+      row.hold_token,
+      row.stocked,
     );
   }
 
-  setRedemptionStatus(id: string, status: RedemptionRow["status"], atMs: number): void {
-    this.db.run("UPDATE redemptions SET status = ?, updated_at_ms = ? WHERE id = ?", status, atMs, id);
+  /** A status change of a stocked redemption also queues the stock's follow-up, in the same transaction. */
+  setRedemptionStatus(row: RedemptionRow, status: RedemptionRow["status"], atMs: number): void {
+    this.db.run("UPDATE redemptions SET status = ?, updated_at_ms = ? WHERE id = ?", status, atMs, row.id);
+    if (row.stocked) this.db.run("INSERT INTO stock_sync (redemption_id, reward_id) VALUES (?, ?) ON CONFLICT (redemption_id) DO NOTHING", row.id, row.reward_id);
   }
 }

@@ -36,7 +36,8 @@ export type MemberEventKind =
   | "redemption_cancelled"
   | "points_expiring"
   | "points_expired"
-  | "tier_changed";
+  | "tier_changed"
+  | "points_adjusted";
 
 export type MemberEvent = {
   v: 1;

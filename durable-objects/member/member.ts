@@ -1,39 +1,48 @@
 import { DurableObject } from "cloudflare:workers";
+import { adjustmentIdFor, purchaseIdFor, redemptionIdFor, refundIdFor } from "../../domain/ids/derived-ids";
 import { decideEnrollment } from "../../domain/members/enrollment";
 import type { MemberProfile } from "../../domain/members/member-profile";
 import type { ProgramConfig } from "../../domain/programs/program-config";
 import { decideRedemption } from "../../domain/rewards/redemption-decision";
+import type { RedemptionState } from "../../domain/rewards/stock-units";
 import { dayIn } from "../../domain/time/calendar";
+import { adjustPoints } from "./adjustment";
 import { CountedSql } from "./counted-sql";
-import { type NaturalRecord, idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idempotency-store";
+import { idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idempotency-store";
 import { assertLedgerInvariants } from "./invariants";
 import { LedgerStore } from "./ledger-store";
 import type { MemberEvent, SettlementRecord } from "./member-events";
 import { ledgerPage, memberView } from "./member-view";
 import { emitEvent, eventsAfter, snapshotEvent, hasUnsent, markSent, pruneSent, sentEventRetentionMs, unsentOutbox } from "./outbox";
 import { insertProfile, readProfile } from "./profile-store";
-import { purchaseRecord, recordPurchase } from "./purchase";
-import { type RedemptionIds, cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
+import { recordPurchase, replayPurchase } from "./purchase";
+import { cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
 import { refundPurchase } from "./refund";
 import {
+  type AdjustCommand,
   type EnrollCommand,
   type EnrollReply,
   type ErrorBody,
   type ProfileReply,
-  type ProgramContext,
   type PurchaseCommand,
   type RedeemCommand,
+  type RedeemReply,
   type RedemptionActionCommand,
   type RefundCommand,
   type Reply,
   type VenueContext,
-  memberRpcVersion,
+  type WriteEnvelope,
+  assertVersion,
+  redeemCommandFromV1,
 } from "./rpc-types";
-import { applySchema } from "./storage-schema";
+import { deliverStockSync, hasStockSync, redemptionState } from "./stock-sync";
+import { applySchema, hasSchema } from "./storage-schema";
 import { applyExpiry, nextDueMs, postDuePurchases, reviewTier } from "./time-driven";
 import { type CommandReply, WriteContext } from "./write-context";
 
-const outboxRetryMs = 5_000;
+const retryMs = 5_000;
+const alarmBackoffMaxMs = 10 * 60_000;
+const notFound = { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } } as const;
 class DryRunRollback extends Error {}
 
 /**
@@ -55,18 +64,27 @@ export class Member extends DurableObject<Env> {
   /** The alarm time this object last set (undefined: not read yet), to skip storage calls when unchanged. */
   private alarmAtMs: number | null | undefined;
 
+  /** Whether this object holds a member's tables: an unknown id is answered without writing storage. */
+  private hasTables: boolean;
+  private alarmFailures = 0;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = new CountedSql(ctx.storage.sql);
     this.store = new LedgerStore(this.db);
-    ctx.blockConcurrencyWhile(async () => applySchema(ctx.storage.sql));
+    this.hasTables = hasSchema(ctx.storage.sql);
+    if (this.hasTables) ctx.blockConcurrencyWhile(async () => applySchema(ctx.storage.sql));
   }
 
   async enroll(command: EnrollCommand): Promise<EnrollReply> {
     assertVersion(command.v);
+    if (!this.hasTables) {
+      applySchema(this.ctx.storage.sql);
+      this.hasTables = true;
+    }
     const now = new Date();
     const reply = this.ctx.storage.transactionSync(() =>
-      runIdempotent(this.db, command.idempotencyKey, command.requestHash, now.getTime(), () => {
+      runIdempotent(this.db, { memberId: command.request.id, key: command.idempotencyKey }, command.requestHash, now.getTime(), () => {
         const decision = decideEnrollment(this.currentProfile(), command.request, now);
         if (decision.kind === "already_enrolled") return { status: 200 as const, body: decision.profile };
         insertProfile(this.db, decision.profile);
@@ -82,28 +100,56 @@ export class Member extends DurableObject<Env> {
 
   async profile(): Promise<ProfileReply> {
     const profile = this.currentProfile();
-    if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
+    if (!profile) return notFound;
     return { status: 200, body: profile };
   }
 
-  async purchase(command: PurchaseCommand, purchaseId: string): Promise<Reply> {
-    return this.write(command, (ctx) => recordPurchase(ctx, command, purchaseId), (ctx) => purchaseRecord(this.store, ctx.profile.id, purchaseId));
+  async purchase(command: PurchaseCommand): Promise<Reply> {
+    return this.write(command, false, (ctx, key) => recordPurchase(ctx, command, purchaseIdFor(ctx.profile.id, key!)));
   }
 
-  async refund(command: RefundCommand, refundId: string): Promise<Reply> {
-    return this.write(command, (ctx) => refundPurchase(ctx, command, refundId));
+  async refund(command: RefundCommand): Promise<Reply> {
+    return this.write(command, true, (ctx, key) => refundPurchase(ctx, command, refundIdFor(ctx.profile.id, key!)));
   }
 
-  async redeem(command: RedeemCommand, ids: RedemptionIds): Promise<Reply> {
-    return this.write(command, (ctx) => redeemReward(ctx, command, ids));
+  async adjust(command: AdjustCommand): Promise<Reply> {
+    return this.write(command, true, (ctx, key) => adjustPoints(ctx, command, adjustmentIdFor(ctx.profile.id, key!)));
+  }
+
+  /** Redeems, and says what it durably holds for the redemption id: the reward's stock follows that. */
+  async redeem(received: RedeemCommand, v1Ids?: { redemptionId: string; code: string }): Promise<RedeemReply> {
+    const command = redeemCommandFromV1(received, v1Ids);
+    const reply = await this.write(command, true, (ctx, key) => redeemReward(ctx, command, redemptionIdFor(ctx.profile.id, key!)));
+    // The durable state of the key's redemption, whatever this call's answer was (a replay, a
+    // reused key, a refusal): the stock must follow the redemption, never one HTTP answer.
+    const profile = this.currentProfile();
+    const absent = { state: "absent" as RedemptionState, token: null };
+    if (!profile || command.dryRun || command.idempotencyKey === undefined) return { ...reply, redemption: absent };
+    return { ...reply, redemption: redemptionState(this.store, redemptionIdFor(profile.id, command.idempotencyKey), command.reward.id) };
   }
 
   async consumeRedemption(command: RedemptionActionCommand): Promise<Reply> {
-    return this.write({ ...command, requestHash: "" }, (ctx) => consumeRedemption(ctx, command));
+    return this.afterStockSync(await this.write({ ...command, requestHash: "" }, false, (ctx) => consumeRedemption(ctx, command)));
   }
 
   async cancelRedemption(command: RedemptionActionCommand): Promise<Reply> {
-    return this.write({ ...command, requestHash: "" }, (ctx) => cancelRedemption(ctx, command));
+    return this.afterStockSync(await this.write({ ...command, requestHash: "" }, true, (ctx) => cancelRedemption(ctx, command)));
+  }
+
+  /**
+   * The reward's stock asks about a hold nobody settled. The answer is durable: either the
+   * redemption exists (its state), or it is refused from now on (its hold token is recorded as
+   * lapsed), so a slow redemption can never be issued on a unit the stock gave back.
+   */
+  async settleHold(redemptionId: string, holdToken: string | null): Promise<{ state: RedemptionState; token: string | null }> {
+    if (!this.hasTables) return { state: "absent", token: null };
+    return this.ctx.storage.transactionSync(() => {
+      const held = redemptionState(this.store, redemptionId);
+      if (held.state === "absent" && holdToken !== null) {
+        this.db.run("INSERT INTO lapsed_holds (redemption_id, hold_token) VALUES (?, ?) ON CONFLICT DO NOTHING", redemptionId, holdToken);
+      }
+      return held;
+    });
   }
 
   /** Each reward's member-side eligibility, decided exactly as a redemption would, writing nothing. */
@@ -111,6 +157,7 @@ export class Member extends DurableObject<Env> {
     assertVersion(command.v);
     const profile = this.currentProfile();
     if (!profile || profile.programId !== command.program.id) return null;
+    this.catchUp(command.nowMs ?? Date.now());
     const now = new Date(command.nowMs ?? Date.now());
     const available = this.store.balance();
     const counts = this.store.redemptionCounts();
@@ -125,21 +172,15 @@ export class Member extends DurableObject<Env> {
   }
 
   async view(nowMs = Date.now()): Promise<{ status: 200; body: ReturnType<typeof memberView> } | { status: 404; body: ErrorBody }> {
-    const profile = this.currentProfile();
-    if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } } };
-    return { status: 200, body: memberView(this.store, profile, this.storedConfig(), nowMs) };
+    if (!this.currentProfile()) return notFound;
+    this.catchUp(nowMs);
+    return { status: 200, body: memberView(this.store, this.currentProfile()!, this.storedConfig(), nowMs) };
   }
 
   async ledger(limit: number, beforeSeq: number | null) {
     const profile = this.currentProfile();
     if (!profile) return null;
     return { programId: profile.programId, ...ledgerPage(this.store, limit, beforeSeq) };
-  }
-
-  /** Whether this redemption was made: the reward's stock asks before releasing a lapsed hold. */
-  async redemptionExists(redemptionId: string): Promise<boolean> {
-    const row = this.store.redemption(redemptionId);
-    return row !== undefined && row.status !== "cancelled";
   }
 
   /** The member's current projection, as one event: rebuilding the read side from the actors. */
@@ -153,6 +194,7 @@ export class Member extends DurableObject<Env> {
 
   /** The member's recent events (kept 7 days after sending), to replay projections. */
   async events(afterSeq: number, limit: number): Promise<MemberEvent[]> {
+    if (!this.hasTables) return [];
     return eventsAfter(this.store, afterSeq, limit);
   }
 
@@ -161,12 +203,25 @@ export class Member extends DurableObject<Env> {
     return this.db.stats();
   }
 
+  /**
+   * Alarms are retried only a few times (§9): a run that fails sets the next alarm itself, with
+   * backoff, so posting and expiry are late at worst, never stopped. Writes and reads also catch up.
+   */
   override async alarm(): Promise<void> {
-    await this.processDue(Date.now());
+    try {
+      await this.processDue(Date.now());
+      this.alarmFailures = 0;
+    } catch (error) {
+      this.alarmFailures++;
+      console.error("member alarm failed; retrying with backoff", error);
+      this.alarmAtMs = Date.now() + Math.min(retryMs * 2 ** this.alarmFailures, alarmBackoffMaxMs);
+      await this.ctx.storage.setAlarm(this.alarmAtMs);
+    }
   }
 
-  /** Everything time-based, bounded per run: posting, expiry warnings, expiry, key purge. */
+  /** Everything time-based, bounded per run: posting, expiry warnings, expiry, key purge, stock follow-ups. */
   async processDue(nowMs: number = Date.now()): Promise<void> {
+    if (!this.hasTables) return;
     const profile = this.currentProfile();
     const config = this.storedConfig();
     this.ctx.storage.transactionSync(() => {
@@ -181,32 +236,73 @@ export class Member extends DurableObject<Env> {
       pruneSent(this.store, nowMs);
     });
     this.profileCopy = undefined;
+    if (hasStockSync(this.store)) await deliverStockSync(this.store, this.env.REWARD_STOCK);
     await this.scheduleFromState(nowMs);
   }
 
+  /**
+   * Posts and expires what is due before a read or a write that spends or returns points, in case
+   * the alarm is late: expired lots are never spent, due points are never missing.
+   */
+  private catchUp(nowMs: number): void {
+    const profile = this.currentProfile();
+    const config = this.storedConfig();
+    if (!profile || !config) return;
+    const due = nextDueMs(new WriteContext(this.store, profile, config, nowMs));
+    if (due === null || due > nowMs) return;
+    this.ctx.storage.transactionSync(() => {
+      const ctx = new WriteContext(this.store, profile, config, nowMs);
+      postDuePurchases(ctx);
+      reviewTier(ctx);
+      applyExpiry(ctx);
+      assertLedgerInvariants(this.store);
+      if (ctx.emitted) this.ctx.waitUntil(this.flushOutbox());
+    });
+    this.profileCopy = undefined;
+  }
+
+  /** A consume or cancel of a stocked redemption: its stock follows before the answer, or from the alarm. */
+  private async afterStockSync(reply: Reply): Promise<Reply> {
+    if (!hasStockSync(this.store)) return reply;
+    try {
+      await deliverStockSync(this.store, this.env.REWARD_STOCK);
+    } catch (error) {
+      console.error("stock follow-up failed; retrying from the alarm", error);
+      this.alarmAtMs = Date.now() + retryMs;
+      await this.ctx.storage.setAlarm(this.alarmAtMs);
+    }
+    return reply;
+  }
+
   private write(
-    command: { v: number; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number },
-    decide: (ctx: WriteContext) => CommandReply & { replayed?: boolean },
-    naturalRecord?: (ctx: WriteContext) => ReturnType<NaturalRecord>,
+    command: WriteEnvelope,
+    touchesLots: boolean,
+    decide: (ctx: WriteContext, key: string | undefined) => CommandReply & { replayed?: boolean; recorded?: boolean },
   ): Reply | Promise<Reply> {
     assertVersion(command.v);
     const nowMs = command.nowMs ?? Date.now();
     const profile = this.currentProfile();
-    if (!profile) return { status: 404, body: { error: { code: "member_not_found", message: "No such member" } }, replayed: false };
-    if (profile.programId !== command.program.id) {
-      return { status: 403, body: { error: { code: "forbidden_program", message: `This member belongs to program ${profile.programId}` } }, replayed: false };
-    }
-    const ctx = new WriteContext(this.store, profile, command.program.config, nowMs);
+    // Another program's member answers as an unknown one: a venue key learns nothing of other programs.
+    if (!profile || profile.programId !== command.program.id) return { ...notFound, replayed: false };
+    if (touchesLots && !command.dryRun) this.catchUp(nowMs);
+    const ctx = new WriteContext(this.store, this.currentProfile()!, command.program.config, nowMs);
     const apply = () => {
       this.syncConfig(command.program.config);
       let naturalReplay = false;
       this.store.balanceChanged = false;
-      const reply = runIdempotent(this.db, command.idempotencyKey, command.requestHash, nowMs, () => {
-        const { replayed, ...decided } = decide(ctx);
-        naturalReplay = replayed === true;
-        if (decided.status < 300 && this.store.balanceChanged) assertLedgerInvariants(this.store);
-        return decided;
-      }, naturalRecord && (() => naturalRecord(ctx)));
+      const reply = runIdempotent(
+        this.db,
+        { memberId: ctx.profile.id, key: command.idempotencyKey },
+        command.requestHash,
+        nowMs,
+        () => {
+          const { replayed, ...decided } = decide(ctx, command.idempotencyKey);
+          naturalReplay = replayed === true;
+          if (decided.status < 300 && this.store.balanceChanged) assertLedgerInvariants(this.store);
+          return decided;
+        },
+        (purchaseId) => replayPurchase(this.store, ctx.profile.id, purchaseId),
+      );
       return { ...reply, replayed: reply.replayed || naturalReplay };
     };
     if (command.dryRun) return this.dryRun(apply);
@@ -238,6 +334,7 @@ export class Member extends DurableObject<Env> {
   }
 
   private currentProfile(): MemberProfile | null {
+    if (!this.hasTables) return null;
     if (this.profileCopy === undefined) this.profileCopy = readProfile(this.db);
     return this.profileCopy;
   }
@@ -264,7 +361,8 @@ export class Member extends DurableObject<Env> {
     if (emitted) this.ctx.waitUntil(this.flushOutbox());
     const wakeBy = Math.min(dueMs ?? Number.POSITIVE_INFINITY, nowMs + sentEventRetentionMs);
     if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
-    if (this.alarmAtMs !== null && this.alarmAtMs <= wakeBy) return;
+    // A cached time in the past is an alarm that ran, failed for good or never fired: set it again.
+    if (this.alarmAtMs !== null && this.alarmAtMs <= wakeBy && this.alarmAtMs > Date.now() - retryMs) return;
     this.alarmAtMs = Math.max(wakeBy, Date.now());
     await this.ctx.storage.setAlarm(this.alarmAtMs);
   }
@@ -281,6 +379,7 @@ export class Member extends DurableObject<Env> {
     const sent = this.db.one<{ oldest: number | null }>("SELECT MIN(sent_at_ms) AS oldest FROM outbox WHERE sent_at_ms IS NOT NULL")?.oldest;
     if (sent != null) candidates.push(sent + sentEventRetentionMs);
     if (hasUnsent(this.store)) this.ctx.waitUntil(this.flushOutbox());
+    if (hasStockSync(this.store)) candidates.push(nowMs + retryMs);
     if (candidates.length === 0) {
       await this.ctx.storage.deleteAlarm();
       this.alarmAtMs = null;
@@ -301,17 +400,11 @@ export class Member extends DurableObject<Env> {
       }
     } catch (error) {
       console.error("outbox flush failed; retrying from the alarm", error);
-      this.alarmAtMs = Date.now() + outboxRetryMs;
+      this.alarmAtMs = Date.now() + retryMs;
       await this.ctx.storage.setAlarm(this.alarmAtMs);
     } finally {
       this.flushing = false;
     }
-  }
-}
-
-function assertVersion(version: number): void {
-  if (version !== memberRpcVersion && version !== memberRpcVersion - 1) {
-    throw new Error(`Member RPC version ${version} is not supported (expects ${memberRpcVersion})`);
   }
 }
 

@@ -2,15 +2,14 @@ import { activeCampaign, computeEarn } from "../../domain/ledger/earn";
 import { checkOccurredAt } from "../../domain/ledger/purchase-window";
 import { tierIndex } from "../../domain/tiers/qualification";
 import { isBirthdayMonth, yearMonthIn } from "../../domain/time/calendar";
-import type { NaturalRecord } from "./idempotency-store";
+import { postsAt } from "../../domain/ledger/posting";
+import type { StoredReply } from "./idempotency-store";
 import type { LedgerStore, PurchaseRow } from "./ledger-store";
 import type { PurchaseCommand } from "./rpc-types";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
 
-const hourMs = 3_600_000;
-
-/** Records a purchase's points as pending; the alarm posts them `postingDelayHours` after the visit. */
-export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purchaseId: string): CommandReply {
+/** Records a purchase's points as pending; the alarm posts them `postingDelayHours` after it was received. */
+export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purchaseId: string): CommandReply & { recorded?: boolean } {
   const { store, profile, config } = ctx;
   const occurredAt = new Date(command.occurredAt);
   const late = checkOccurredAt(occurredAt, new Date(ctx.nowMs));
@@ -31,7 +30,7 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
     firstVisitBonus: firstVisit ? config.earn.firstVisitBonus : 0,
     birthdayBonus: birthdayDue ? config.earn.birthdayMonthBonus : 0,
   });
-  const postsAtMs = occurredAt.getTime() + config.earn.postingDelayHours * hourMs;
+  const postsAtMs = postsAt(occurredAt.getTime(), ctx.nowMs, config.earn.postingDelayHours);
 
   const row: PurchaseRow = {
     id: purchaseId,
@@ -56,7 +55,7 @@ export function recordPurchase(ctx: WriteContext, command: PurchaseCommand, purc
   // No event yet: the read side holds posted facts (balances, tiers, visits, spend), which change when
   // the points post; pending points are the actor's to show. One Queue message per purchase, not two.
 
-  return purchaseReply(profile.id, row);
+  return { ...purchaseReply(profile.id, row), recorded: true };
 }
 
 /** The answer to a recorded purchase, built from its row: the first answer and every replay alike. */
@@ -77,8 +76,7 @@ export function purchaseReply(memberId: string, row: PurchaseRow): CommandReply 
   };
 }
 
-/** A purchase's row as its idempotency record (its id derives from the key). */
-export function purchaseRecord(store: LedgerStore, memberId: string, purchaseId: string): ReturnType<NaturalRecord> {
-  const row = store.purchase(purchaseId);
-  return row && { requestHash: row.request_hash, reply: purchaseReply(memberId, row) };
+/** A purchase's first answer, rebuilt from its row (the row is the purchase's idempotency record). */
+export function replayPurchase(store: LedgerStore, memberId: string, purchaseId: string): StoredReply {
+  return purchaseReply(memberId, store.purchase(purchaseId)!);
 }

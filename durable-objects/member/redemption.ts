@@ -1,3 +1,4 @@
+import { returnAfterDebt } from "../../domain/ledger/credit";
 import type { Allocation } from "../../domain/ledger/spend";
 import { decideRedemption } from "../../domain/rewards/redemption-decision";
 import { dayIn } from "../../domain/time/calendar";
@@ -5,8 +6,6 @@ import type { RedemptionRow } from "./ledger-store";
 import type { SettlementRecord } from "./member-events";
 import type { RedeemCommand, RedemptionActionCommand } from "./rpc-types";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
-
-export type RedemptionIds = { redemptionId: string; code: string };
 
 function redemptionBody(ctx: WriteContext, row: RedemptionRow, settlements: SettlementRecord[]) {
   return {
@@ -51,10 +50,14 @@ function recordSettlements(ctx: WriteContext, settlements: SettlementRecord[]): 
 }
 
 /** Spends points on a reward (FIFO by expiry, within the coalition's rules) and issues a single-use code. */
-export function redeemReward(ctx: WriteContext, command: RedeemCommand, ids: RedemptionIds): CommandReply {
+export function redeemReward(ctx: WriteContext, command: RedeemCommand, redemptionId: string): CommandReply & { recorded?: boolean } {
   const { store, profile, config } = ctx;
   const { reward, redeemingVenue } = command;
   if (reward.programId !== profile.programId) return rejectWith({ status: 404, code: "reward_not_found", message: `No reward ${reward.id} in this member's program` });
+  const holdToken = command.holdToken ?? null;
+  if (holdToken !== null && store.db.one("SELECT 1 AS lapsed FROM lapsed_holds WHERE redemption_id = ? AND hold_token = ?", redemptionId, holdToken)) {
+    return rejectWith({ status: 409, code: "hold_lapsed", message: "The reward's unit held for this request lapsed before it arrived; send the redemption again with a new Idempotency-Key" });
+  }
   const now = new Date(ctx.nowMs);
   const spend = decideRedemption(
     reward,
@@ -65,31 +68,38 @@ export function redeemReward(ctx: WriteContext, command: RedeemCommand, ids: Red
     (venueId) => !command.nonCoalitionVenueIds.includes(venueId),
   );
   if (!spend.ok) return rejectWith(spend.rejection);
+  if (!command.code) throw new Error("a redemption needs the code registered for it");
 
   for (const allocation of spend.allocations) store.takeFromLot(allocation.lotId, allocation.points);
-  const settlements = settlementsFor(ctx, command, ids.redemptionId, spend.allocations);
+  const settlements = settlementsFor(ctx, command, redemptionId, spend.allocations);
   recordSettlements(ctx, settlements);
   const row: RedemptionRow = {
-    id: ids.redemptionId,
+    id: redemptionId,
     reward_id: reward.id,
-    code: ids.code,
+    code: command.code,
     venue_id: redeemingVenue?.id ?? null,
     points: reward.pointsCost,
     status: "issued",
     allocations: JSON.stringify(spend.allocations),
     created_at_ms: ctx.nowMs,
     updated_at_ms: ctx.nowMs,
+    request_hash: command.requestHash,
+    reply: null,
+    hold_token: holdToken,
+    stocked: holdToken === null ? 0 : 1,
   };
-  store.insertRedemption(row);
-  store.appendEntry({ kind: "redeem", delta: -reward.pointsCost, pendingDelta: 0, ref: ids.redemptionId, venueId: row.venue_id, detail: { rewardId: reward.id }, atMs: ctx.nowMs });
+  store.appendEntry({ kind: "redeem", delta: -reward.pointsCost, pendingDelta: 0, ref: redemptionId, venueId: row.venue_id, detail: { rewardId: reward.id }, atMs: ctx.nowMs });
   store.updateCounters({ last_activity_ms: ctx.nowMs });
-  ctx.emit("redeemed", ctx.nowMs, { settlements, data: { redemptionId: ids.redemptionId, rewardId: reward.id, points: reward.pointsCost } });
-  return { status: 201, body: redemptionBody(ctx, row, settlements) };
+  ctx.emit("redeemed", ctx.nowMs, { settlements, data: { redemptionId, rewardId: reward.id, points: reward.pointsCost } });
+  const reply = { status: 201, body: redemptionBody(ctx, row, settlements) };
+  store.insertRedemption({ ...row, reply: JSON.stringify(reply) });
+  return { ...reply, recorded: true };
 }
 
 function findRedemption(ctx: WriteContext, command: RedemptionActionCommand): RedemptionRow | CommandReply {
   const row = ctx.store.redemption(command.redemptionId);
-  if (!row) return rejectWith({ status: 404, code: "redemption_not_found", message: "No such redemption code" });
+  // The code is checked too: only the code this redemption was issued with opens it.
+  if (!row || (command.code !== undefined && row.code !== command.code)) return rejectWith({ status: 404, code: "redemption_not_found", message: "No such redemption code" });
   if (command.venueId && row.venue_id && row.venue_id !== command.venueId) {
     return rejectWith({ status: 403, code: "forbidden_venue", message: "This code was issued for another venue" });
   }
@@ -103,7 +113,7 @@ export function consumeRedemption(ctx: WriteContext, command: RedemptionActionCo
   const row = found as RedemptionRow;
   if (row.status === "consumed") return { status: 200, body: redemptionBody(ctx, row, []), replayed: true };
   if (row.status === "cancelled") return rejectWith({ status: 409, code: "redemption_cancelled", message: "This code was cancelled and its points returned" });
-  ctx.store.setRedemptionStatus(row.id, "consumed", ctx.nowMs);
+  ctx.store.setRedemptionStatus(row, "consumed", ctx.nowMs);
   ctx.emit("redemption_consumed", ctx.nowMs, { data: { redemptionId: row.id, rewardId: row.reward_id } });
   return { status: 200, body: redemptionBody(ctx, { ...row, status: "consumed" }, []) };
 }
@@ -115,19 +125,30 @@ export function cancelRedemption(ctx: WriteContext, command: RedemptionActionCom
   const row = found as RedemptionRow;
   if (row.status === "cancelled") return { status: 200, body: redemptionBody(ctx, row, []), replayed: true };
   if (row.status === "consumed") return rejectWith({ status: 409, code: "redemption_consumed", message: "This code was already used; it cannot be cancelled" });
-  const allocations = JSON.parse(row.allocations) as Allocation[];
-  for (const allocation of allocations) {
-    ctx.store.addLot(`cancel:${row.id}`, allocation.venueId, ctx.nowMs, allocation.expiresAtMs, allocation.points);
-    // The returned lot may be due for its expiry warning before anything else.
-    if (allocation.expiresAtMs !== null) ctx.wakeBy(allocation.expiresAtMs - ctx.config.expiry.warningDays * 86_400_000);
+  // Debt first (§3): points handed back while debt stays could be spent again.
+  const debt = ctx.store.counters().debt;
+  const returned = returnAfterDebt(JSON.parse(row.allocations) as Allocation[], debt);
+  if (returned.repaid > 0) ctx.store.updateCounters({ debt: debt - returned.repaid });
+  for (const lot of returned.lots) {
+    ctx.store.addLot(`cancel:${row.id}`, lot.venueId, ctx.nowMs, lot.expiresAtMs, lot.points);
+    // The returned lot may be due for its expiry warning (or past its expiry) before anything else.
+    if (lot.expiresAtMs !== null) ctx.wakeBy(lot.expiresAtMs - ctx.config.expiry.warningDays * 86_400_000);
   }
   const reversals = ctx.store.db
     .all<{ payload: string }>("SELECT payload FROM settlements WHERE id LIKE ? AND id NOT LIKE '%:cancel'", `${row.id}:%`)
     .map((settlement) => JSON.parse(settlement.payload) as SettlementRecord)
     .map((settlement) => ({ ...settlement, id: `${settlement.id}:cancel`, points: -settlement.points, valueCents: -settlement.valueCents, feeCents: -settlement.feeCents, atMs: ctx.nowMs }));
   recordSettlements(ctx, reversals);
-  ctx.store.setRedemptionStatus(row.id, "cancelled", ctx.nowMs);
-  ctx.store.appendEntry({ kind: "adjust", delta: row.points, pendingDelta: 0, ref: row.id, venueId: row.venue_id, detail: { reason: "redemption cancelled" }, atMs: ctx.nowMs });
+  ctx.store.setRedemptionStatus(row, "cancelled", ctx.nowMs);
+  ctx.store.appendEntry({
+    kind: "adjust",
+    delta: row.points - returned.repaid,
+    pendingDelta: 0,
+    ref: row.id,
+    venueId: row.venue_id,
+    detail: { reason: "redemption cancelled", repaidDebt: returned.repaid },
+    atMs: ctx.nowMs,
+  });
   ctx.emit("redemption_cancelled", ctx.nowMs, { settlements: reversals, data: { redemptionId: row.id, rewardId: row.reward_id, points: row.points } });
   return { status: 200, body: redemptionBody(ctx, { ...row, status: "cancelled" }, []) };
 }

@@ -1,10 +1,15 @@
-import { clawBack, refundPointsDue } from "../../domain/ledger/refund";
+import { clawBack, refundMetricsChange, refundPointsDue } from "../../domain/ledger/refund";
 import { allocateClawback } from "../../domain/ledger/spend";
+import { tierAfterRefund } from "../../domain/tiers/qualification";
+import { monthsAfter } from "../../domain/time/calendar";
 import type { RefundCommand } from "./rpc-types";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
 
-/** Before posting a refund voids pending points; after, it claws back from the balance, shortfall as debt. */
-export function refundPurchase(ctx: WriteContext, command: RefundCommand, refundId: string): CommandReply {
+/**
+ * Before posting a refund voids pending points; after, it claws back from the balance (shortfall as
+ * debt), takes its share out of the tier metrics and re-evaluates the tier at once.
+ */
+export function refundPurchase(ctx: WriteContext, command: RefundCommand, refundId: string): CommandReply & { recorded?: boolean } {
   const { store } = ctx;
   const purchase = store.purchase(command.purchaseId);
   if (!purchase) return rejectWith({ status: 404, code: "purchase_not_found", message: `No purchase ${command.purchaseId} for this member` });
@@ -20,22 +25,26 @@ export function refundPurchase(ctx: WriteContext, command: RefundCommand, refund
   }
   const points = refundPointsDue(purchase.points, purchase.amount_cents, purchase.refunded_cents, command.amountCents);
   const refundedCents = purchase.refunded_cents + command.amountCents;
+  const fullyRefunded = refundedCents === purchase.amount_cents;
+  const posted = purchase.status === "posted";
   let clawedBack = 0;
   let debtAdded = 0;
 
-  if (purchase.status === "pending") {
-    store.updatePurchase(purchase.id, {
-      refunded_cents: refundedCents,
-      reversed_points: purchase.reversed_points + points,
-      status: refundedCents === purchase.amount_cents ? "voided" : "pending",
-    });
+  if (!posted) {
+    store.updatePurchase(purchase.id, { refunded_cents: refundedCents, reversed_points: purchase.reversed_points + points, status: fullyRefunded ? "voided" : "pending" });
     store.appendEntry({ kind: "refund", delta: 0, pendingDelta: -points, ref: purchase.id, venueId: purchase.venue_id, detail: { refundId, amountCents: command.amountCents }, atMs: ctx.nowMs });
   } else {
     const taken = clawBack(store.balance(), points);
     for (const allocation of allocateClawback(store.liveLots(), taken.taken, purchase.id)) store.takeFromLot(allocation.lotId, allocation.points);
     const counters = store.counters();
-    store.updateCounters({ debt: counters.debt + taken.newDebt, lifetime_spend_cents: Math.max(0, counters.lifetime_spend_cents - command.amountCents) });
-    store.bumpVenueStats(purchase.venue_id, { spendCents: -command.amountCents });
+    const change = refundMetricsChange(true, points, command.amountCents, fullyRefunded);
+    store.updateCounters({
+      debt: counters.debt + taken.newDebt,
+      lifetime_points: Math.max(0, counters.lifetime_points + change.lifetimePoints),
+      lifetime_spend_cents: Math.max(0, counters.lifetime_spend_cents + change.lifetimeSpendCents),
+      visits: Math.max(0, counters.visits + change.visits),
+    });
+    store.bumpVenueStats(purchase.venue_id, { spendCents: change.lifetimeSpendCents, visits: change.visits });
     store.updatePurchase(purchase.id, { refunded_cents: refundedCents, reversed_points: purchase.reversed_points + points, status: purchase.status });
     store.appendEntry({
       kind: "refund",
@@ -48,21 +57,46 @@ export function refundPurchase(ctx: WriteContext, command: RefundCommand, refund
     });
     clawedBack = taken.taken;
     debtAdded = taken.newDebt;
+    lowerTierAfterRefund(ctx);
   }
   ctx.emit("purchase_refunded", ctx.nowMs, { data: { purchaseId: purchase.id, refundId, points } });
-  return {
+  const reply = {
     status: 201,
     body: {
       refundId,
       purchaseId: purchase.id,
       amountCents: command.amountCents,
       refundedCents,
-      purchaseStatus: purchase.status === "pending" && refundedCents === purchase.amount_cents ? "voided" : purchase.status,
-      pointsVoided: purchase.status === "pending" ? points : 0,
+      purchaseStatus: !posted && fullyRefunded ? "voided" : purchase.status,
+      pointsVoided: posted ? 0 : points,
       pointsClawedBack: clawedBack,
       debtAdded,
       debt: store.counters().debt,
       balance: store.balance(),
+      tier: ctx.profile.tier,
     },
   };
+  store.db.run(
+    "INSERT INTO refunds (id, purchase_id, request_hash, reply, created_at_ms) VALUES (?, ?, ?, ?, ?)",
+    refundId,
+    purchase.id,
+    command.requestHash,
+    JSON.stringify(reply),
+    ctx.nowMs,
+  );
+  return { ...reply, recorded: true };
+}
+
+/** The tier follows the metrics without the refunded share (the review window's, with requalification on). */
+function lowerTierAfterRefund(ctx: WriteContext): void {
+  const { store, config } = ctx;
+  const counters = store.counters();
+  const metrics = config.requalification.enabled
+    ? store.windowMetrics(monthsAfter(new Date(ctx.nowMs), -config.requalification.windowMonths).getTime())
+    : { lifetimePoints: counters.lifetime_points, lifetimeSpendCents: counters.lifetime_spend_cents, visits: counters.visits };
+  const tier = tierAfterRefund(config.tiers, ctx.profile.tier, metrics);
+  if (!tier.downgraded) return;
+  const from = ctx.profile.tier;
+  ctx.setTier(tier.code);
+  ctx.emit("tier_changed", ctx.nowMs, { data: { from, to: tier.code, direction: "down", reason: "refund" } });
 }

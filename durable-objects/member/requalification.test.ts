@@ -1,13 +1,13 @@
 import { addMonths } from "date-fns";
 import { describe, expect, it } from "vitest";
-import { advance, coalition, enroll, hoursAgo, memberView, purchase } from "../../test/ledger";
+import { advance, afterHoldMs, coalition, enroll, hoursAgo, memberView, purchase } from "../../test/ledger";
 
 describe("tier requalification (off by default)", () => {
   it("never lowers a tier when the program has no requalification window", async () => {
     const { venues } = await coalition();
     const memberId = await enroll(venues[0].key, "keeps-gold");
     await Promise.all(Array.from({ length: 20 }, (_, visit) => purchase(venues[0].key, { memberId, amountCents: 500, occurredAt: hoursAgo(25 + visit) })));
-    await advance(memberId, Date.now());
+    await advance(memberId, afterHoldMs());
     expect((await memberView(memberId)).tier).toBe("GOLD");
     await advance(memberId, addMonths(new Date(), 30).getTime());
     expect((await memberView(memberId)).tier).toBe("GOLD");

@@ -1,16 +1,20 @@
 import type { EnrollmentRequest } from "../../domain/members/enrollment";
 import type { MemberProfile } from "../../domain/members/member-profile";
+import type { RedemptionState } from "../../domain/rewards/stock-units";
 
 /**
  * Actor RPC payloads carry a version: during a deploy a new Worker may call an old object
  * (and the reverse) for minutes, so each side accepts the current and the previous version (§9).
+ * Version 2: the Member derives every record id from the key itself; a redemption carries its
+ * code (registered before the call) and the stock's hold token.
  */
-export const memberRpcVersion = 1;
+export const memberRpcVersion: 2 = 2;
+export type SupportedVersion = typeof memberRpcVersion | 1;
 
 export type ErrorBody = { error: { code: string; message: string } };
 
 export type EnrollCommand = {
-  v: typeof memberRpcVersion;
+  v: SupportedVersion;
   idempotencyKey?: string;
   requestHash: string;
   request: EnrollmentRequest;
@@ -35,7 +39,7 @@ export type VenueContext = {
 };
 
 /** Every ledger write: its key, the fingerprint of its body, and (tests only) the time to act at. */
-type WriteEnvelope = { v: typeof memberRpcVersion; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number };
+export type WriteEnvelope = { v: SupportedVersion; idempotencyKey?: string; requestHash: string; dryRun?: boolean; program: ProgramContext; nowMs?: number };
 
 export type PurchaseCommand = WriteEnvelope & {
   venue: VenueContext;
@@ -51,9 +55,31 @@ export type RedeemCommand = WriteEnvelope & {
   /** Venues outside the coalition: their points stay with them. */
   nonCoalitionVenueIds: string[];
   purchaseCents: number | null;
+  /** The code the Worker registered for this redemption (version 1 passed it beside the command). */
+  code?: string;
+  /** The RewardStock hold this redemption is made under; null for an unstocked reward. */
+  holdToken?: string | null;
 };
 
-export type RedemptionActionCommand = { v: typeof memberRpcVersion; program: ProgramContext; redemptionId: string; venueId: string | null; nowMs?: number };
+export type AdjustCommand = WriteEnvelope & { points: number; reason: string };
+
+export type RedemptionActionCommand = { v: SupportedVersion; program: ProgramContext; redemptionId: string; venueId: string | null; code?: string; nowMs?: number };
 
 /** An answer as stored for replay: the body is JSON (it went through JSON.stringify). */
 export type Reply = { status: number; body: object; replayed: boolean };
+
+/** A redemption's answer, with what the Member durably holds for that redemption id (the stock follows it). */
+export type RedeemReply = Reply & { redemption: { state: RedemptionState; token: string | null } };
+
+/** Refuses versions this object cannot read; the previous one is translated by the caller's method. */
+export function assertVersion(version: number): asserts version is SupportedVersion {
+  if (version !== memberRpcVersion && version !== memberRpcVersion - 1) {
+    throw new Error(`Member RPC version ${version} is not supported (expects ${memberRpcVersion} or ${memberRpcVersion - 1})`);
+  }
+}
+
+/** Version 1 passed the redemption's ids beside the command and held no stock token. */
+export function redeemCommandFromV1(command: RedeemCommand, ids?: { redemptionId: string; code: string }): RedeemCommand {
+  if (command.v !== 1) return command;
+  return { ...command, v: memberRpcVersion, code: command.code ?? ids?.code, holdToken: command.holdToken ?? null };
+}

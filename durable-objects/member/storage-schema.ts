@@ -99,7 +99,24 @@ export const memberSchemaSteps: readonly string[] = [
   // A purchase's own row is its idempotency record (its id derives from the key): rows from before
   // this step keep theirs in \`idempotency\` and have no hash here.
   `ALTER TABLE purchases ADD COLUMN request_hash TEXT;`,
+  // Every record a key makes is its own idempotency record and stays unique after the key is purged:
+  // refunds and adjustments get rows, redemptions keep their request's hash and first answer and the
+  // stock hold they were made under. A lapsed hold is remembered so its redemption is refused later;
+  // a stocked redemption's change waits in stock_sync until its RewardStock has followed it.
+  `CREATE TABLE refunds (id TEXT PRIMARY KEY, purchase_id TEXT NOT NULL, request_hash TEXT NOT NULL, reply TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+   CREATE TABLE adjustments (id TEXT PRIMARY KEY, points INTEGER NOT NULL, reason TEXT NOT NULL, request_hash TEXT NOT NULL, reply TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+   ALTER TABLE redemptions ADD COLUMN request_hash TEXT;
+   ALTER TABLE redemptions ADD COLUMN reply TEXT;
+   ALTER TABLE redemptions ADD COLUMN hold_token TEXT;
+   ALTER TABLE redemptions ADD COLUMN stocked INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE lapsed_holds (redemption_id TEXT NOT NULL, hold_token TEXT NOT NULL, PRIMARY KEY (redemption_id, hold_token));
+   CREATE TABLE stock_sync (redemption_id TEXT PRIMARY KEY, reward_id TEXT NOT NULL);`,
 ];
+
+/** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */
+export function hasSchema(sql: SqlStorage): boolean {
+  return sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").toArray().length > 0;
+}
 
 export function applySchema(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");

@@ -1,5 +1,5 @@
 import { expiryApplies, inactivityDeadline, lotExpiresAt, warningAt } from "../../domain/ledger/expiry";
-import { repayDebt } from "../../domain/ledger/refund";
+import { creditAfterDebt } from "../../domain/ledger/credit";
 import { tierAfterPosting, tierAtReview, tierIndex } from "../../domain/tiers/qualification";
 import { monthsAfter } from "../../domain/time/calendar";
 import type { LotRow } from "./ledger-store";
@@ -18,7 +18,7 @@ export function postDuePurchases(ctx: WriteContext): number {
     const points = purchase.points - purchase.reversed_points;
     const spendCents = purchase.amount_cents - purchase.refunded_cents;
     const counters = store.counters();
-    const { repaid, credited } = repayDebt(counters.debt, points);
+    const { repaid, credited } = creditAfterDebt(counters.debt, points);
     const postedAtMs = purchase.posts_at_ms;
     if (credited > 0) {
       const expiresAt = lotExpiresAt(config.expiry, new Date(postedAtMs));

@@ -1,90 +1,185 @@
 import { DurableObject } from "cloudflare:workers";
+import { type UnitState, isClaimed, unitFollowing } from "../../domain/rewards/stock-units";
+import { type FollowCommand, type ReserveCommand, type ReserveReply, type StockCounts, assertStockVersion, stockRpcVersion } from "./stock-rpc";
+import { applyStockSchema } from "./stock-schema";
+import { publishLevel } from "./stock-level";
 
 /** How long a unit stays held for a redemption in flight before the stock asks the member what happened. */
 export const holdMs = 60_000;
+/** Consumed and released units are forgotten after this (well past the Member's key retention). */
+export const settledRetentionMs = 30 * 86_400_000;
 const lapsedHoldsPerRunMax = 50;
+const prunePerRunMax = 500;
+const retryMs = 5_000;
 
-export type ReserveCommand = {
-  holdId: string;
-  memberId: string;
-  /** Units the operator set; null = unlimited. The operator may change it; claimed units stay claimed. */
-  inventory: number | null;
-  perDayCap: number | null;
-  /** Calendar day in the venue's time zone, for the per-day cap. */
-  day: string;
-  dryRun?: boolean;
-};
-export type ReserveReply = { ok: true } | { ok: false; code: "out_of_stock" | "daily_cap_reached"; message: string };
-
-type HoldRow = { hold_id: string; member_id: string; day: string; status: "held" | "confirmed" | "released"; expires_at_ms: number };
+type HoldRow = { hold_id: string; member_id: string; day: string; status: UnitState; token: string | null; expires_at_ms: number };
 
 /**
  * One object per stocked reward: the single place that serialises its inventory and per-day cap,
- * so parallel redemptions never oversell. A redemption holds a unit, then the member's actor
- * decides; the unit is confirmed or released. A hold left behind by a crash is settled by the
- * alarm, which asks the member's actor whether the redemption exists.
+ * so parallel redemptions never oversell. A redemption holds a unit, the member's actor decides,
+ * and the unit then follows what the Member durably says of that redemption (`follow`): issued,
+ * consumed, or released when it was refused or cancelled. A hold nobody settles lapses: the alarm
+ * asks the Member, which answers from its storage and refuses the redemption from then on.
  */
 export class RewardStock extends DurableObject<Env> {
+  private publishing = false;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS holds (
-        hold_id TEXT PRIMARY KEY, member_id TEXT NOT NULL, day TEXT NOT NULL, status TEXT NOT NULL, expires_at_ms INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS holds_day ON holds (day, status);
-      CREATE INDEX IF NOT EXISTS holds_lapsing ON holds (expires_at_ms) WHERE status = 'held'`);
-    });
+    ctx.blockConcurrencyWhile(async () => applyStockSchema(ctx.storage.sql));
   }
 
   async reserve(command: ReserveCommand): Promise<ReserveReply> {
+    assertStockVersion(command.v);
     const sql = this.ctx.storage.sql;
+    const nowMs = Date.now();
     const reply = this.ctx.storage.transactionSync((): ReserveReply => {
       const existing = sql.exec<HoldRow>("SELECT * FROM holds WHERE hold_id = ?", command.holdId).toArray()[0];
-      if (existing && existing.status !== "released") return { ok: true };
-      const claimed = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE status != 'released'").one().n;
-      if (command.inventory !== null && claimed >= command.inventory) return { ok: false, code: "out_of_stock", message: "This reward is out of stock" };
+      if (existing && existing.status !== "released") return { ok: true, token: existing.token ?? "" };
+      const totals = this.totals();
+      if (command.inventory !== null && totals.held + totals.issued + totals.consumed >= command.inventory) {
+        return { ok: false, code: "out_of_stock", message: "This reward is out of stock" };
+      }
       if (command.perDayCap !== null) {
-        const today = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE day = ? AND status != 'released'", command.day).one().n;
+        const today = sql.exec<{ claimed: number }>("SELECT claimed FROM day_claims WHERE day = ?", command.day).toArray()[0]?.claimed ?? 0;
         if (today >= command.perDayCap) return { ok: false, code: "daily_cap_reached", message: `This reward can be redeemed ${command.perDayCap} time(s) a day; try again tomorrow` };
       }
-      if (command.dryRun) return { ok: true };
+      const token = crypto.randomUUID();
+      if (command.dryRun) return { ok: true, token };
+      if (existing) this.count("released", -1, existing.day, 0);
       sql.exec(
-        "INSERT INTO holds (hold_id, member_id, day, status, expires_at_ms) VALUES (?, ?, ?, 'held', ?) ON CONFLICT (hold_id) DO UPDATE SET status = 'held', day = excluded.day, expires_at_ms = excluded.expires_at_ms",
+        `INSERT INTO holds (hold_id, member_id, day, status, token, expires_at_ms, updated_at_ms) VALUES (?, ?, ?, 'held', ?, ?, ?)
+         ON CONFLICT (hold_id) DO UPDATE SET status = 'held', day = excluded.day, token = excluded.token, expires_at_ms = excluded.expires_at_ms, updated_at_ms = excluded.updated_at_ms`,
         command.holdId,
         command.memberId,
         command.day,
-        Date.now() + holdMs,
+        token,
+        nowMs + holdMs,
+        nowMs,
       );
-      return { ok: true };
+      this.count("held", 1, command.day, 1);
+      sql.exec("UPDATE totals SET reward_id = ? WHERE id = 1 AND reward_id IS NULL", command.rewardId);
+      return { ok: true, token };
     });
-    if (reply.ok && !command.dryRun && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + holdMs);
+    if (reply.ok && !command.dryRun) {
+      this.publish();
+      await this.wakeBy(nowMs + holdMs);
+    }
     return reply;
   }
 
+  /** Moves the unit held for a redemption to follow the Member's durable state of it. Idempotent. */
+  async follow(command: FollowCommand): Promise<UnitState | null> {
+    assertStockVersion(command.v);
+    const next = this.ctx.storage.transactionSync(() => {
+      const hold = this.ctx.storage.sql.exec<HoldRow>("SELECT * FROM holds WHERE hold_id = ?", command.holdId).toArray()[0];
+      if (!hold) return null;
+      const state = unitFollowing(hold.status, hold.token, command.state, command.token);
+      if (state !== hold.status) this.move(hold, state);
+      return state;
+    });
+    this.publish();
+    if (next === "consumed" || next === "released") await this.wakeBy(Date.now() + settledRetentionMs);
+    return next;
+  }
+
+  /** Version-1 Workers confirmed or released by their view of one answer; now both ask the Member. */
   async confirm(holdId: string): Promise<void> {
-    this.ctx.storage.sql.exec("UPDATE holds SET status = 'confirmed' WHERE hold_id = ? AND status = 'held'", holdId);
+    await this.settleSoon(holdId);
   }
 
   async release(holdId: string): Promise<void> {
-    this.ctx.storage.sql.exec("UPDATE holds SET status = 'released' WHERE hold_id = ?", holdId);
+    await this.settleSoon(holdId);
   }
 
-  /** Units left (null = unlimited) and units claimed on `day`. */
-  async level(inventory: number | null, day: string): Promise<{ remaining: number | null; today: number }> {
-    const sql = this.ctx.storage.sql;
-    const claimed = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE status != 'released'").one().n;
-    const today = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE day = ? AND status != 'released'", day).one().n;
-    return { remaining: inventory === null ? null : Math.max(0, inventory - claimed), today };
+  /** Units in each state, and units left (null = unlimited) and claimed on `day`. */
+  async level(inventory: number | null, day: string): Promise<StockCounts & { remaining: number | null; today: number }> {
+    const totals = this.totals();
+    const today = this.ctx.storage.sql.exec<{ claimed: number }>("SELECT claimed FROM day_claims WHERE day = ?", day).toArray()[0]?.claimed ?? 0;
+    const claimed = totals.held + totals.issued + totals.consumed;
+    return { ...totals, remaining: inventory === null ? null : Math.max(0, inventory - claimed), today };
   }
 
   override async alarm(): Promise<void> {
     const sql = this.ctx.storage.sql;
-    const lapsed = sql.exec<HoldRow>("SELECT * FROM holds WHERE status = 'held' AND expires_at_ms <= ? LIMIT ?", Date.now(), lapsedHoldsPerRunMax).toArray();
-    for (const hold of lapsed) {
-      const exists = await this.env.MEMBER.getByName(hold.member_id).redemptionExists(hold.hold_id);
-      sql.exec("UPDATE holds SET status = ? WHERE hold_id = ? AND status = 'held'", exists ? "confirmed" : "released", hold.hold_id);
+    const nowMs = Date.now();
+    try {
+      const lapsed = sql.exec<HoldRow>("SELECT * FROM holds WHERE status = 'held' AND expires_at_ms <= ? LIMIT ?", nowMs, lapsedHoldsPerRunMax).toArray();
+      for (const hold of lapsed) {
+        const said = await this.env.MEMBER.getByName(hold.member_id).settleHold(hold.hold_id, hold.token);
+        await this.follow({ v: stockRpcVersion, holdId: hold.hold_id, ...said });
+      }
+      sql.exec(
+        "DELETE FROM holds WHERE hold_id IN (SELECT hold_id FROM holds WHERE status IN ('consumed', 'released') AND updated_at_ms < ? LIMIT ?)",
+        nowMs - settledRetentionMs,
+        prunePerRunMax,
+      );
+      await this.publishNow();
+    } catch (error) {
+      console.error("reward stock alarm failed; retrying", error);
+      await this.ctx.storage.setAlarm(Date.now() + retryMs);
+      return;
     }
-    const next = sql.exec<{ at: number | null }>("SELECT MIN(expires_at_ms) AS at FROM holds WHERE status = 'held'").one().at;
-    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 1000));
+    await this.scheduleNext();
+  }
+
+  private totals(): StockCounts & { seq: number; synced_seq: number; reward_id: string | null } {
+    return this.ctx.storage.sql.exec<StockCounts & { seq: number; synced_seq: number; reward_id: string | null }>("SELECT * FROM totals WHERE id = 1").one();
+  }
+
+  /** Moves a unit and keeps the counts (per state, and claimed per day) that a reserve reads. */
+  private move(hold: HoldRow, to: UnitState): void {
+    const sql = this.ctx.storage.sql;
+    sql.exec("UPDATE holds SET status = ?, updated_at_ms = ? WHERE hold_id = ?", to, Date.now(), hold.hold_id);
+    const claimedChange = Number(isClaimed(to)) - Number(isClaimed(hold.status));
+    this.count(hold.status, -1, hold.day, 0);
+    this.count(to, 1, hold.day, claimedChange);
+  }
+
+  private count(state: UnitState, change: number, day: string, claimedChange: number): void {
+    const sql = this.ctx.storage.sql;
+    sql.exec(`UPDATE totals SET ${state} = ${state} + ?, seq = seq + 1 WHERE id = 1`, change);
+    if (claimedChange !== 0) {
+      sql.exec("INSERT INTO day_claims (day, claimed) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET claimed = claimed + excluded.claimed", day, claimedChange);
+    }
+  }
+
+  private async settleSoon(holdId: string): Promise<void> {
+    this.ctx.storage.sql.exec("UPDATE holds SET expires_at_ms = 0 WHERE hold_id = ? AND status = 'held'", holdId);
+    await this.wakeBy(Date.now());
+  }
+
+  private async wakeBy(atMs: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > atMs) await this.ctx.storage.setAlarm(atMs);
+  }
+
+  private async scheduleNext(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const lapse = sql.exec<{ at: number | null }>("SELECT MIN(expires_at_ms) AS at FROM holds WHERE status = 'held'").one().at;
+    const prune = sql.exec<{ at: number | null }>("SELECT MIN(updated_at_ms) AS at FROM holds WHERE status IN ('consumed', 'released')").one().at;
+    const totals = this.totals();
+    const candidates = [lapse, prune === null ? null : prune + settledRetentionMs, totals.seq > totals.synced_seq ? Date.now() + retryMs : null].filter((at): at is number => at !== null);
+    if (candidates.length === 0) return;
+    await this.ctx.storage.setAlarm(Math.max(Math.min(...candidates), Date.now() + 1000));
+  }
+
+  /** Copies the level to the read side (the catalog reads it there), coalescing bursts. */
+  private publish(): void {
+    if (!this.publishing) this.ctx.waitUntil(this.publishNow().catch(() => this.wakeBy(Date.now() + retryMs)));
+  }
+
+  private async publishNow(): Promise<void> {
+    if (this.publishing) return;
+    this.publishing = true;
+    try {
+      for (let totals = this.totals(); totals.seq > totals.synced_seq && totals.reward_id !== null; totals = this.totals()) {
+        const days = this.ctx.storage.sql.exec<{ day: string; claimed: number }>("SELECT day, claimed FROM day_claims ORDER BY day DESC LIMIT 3").toArray();
+        await publishLevel(this.env.DB, { rewardId: totals.reward_id, claimed: totals.held + totals.issued + totals.consumed, days, seq: totals.seq });
+        this.ctx.storage.sql.exec("UPDATE totals SET synced_seq = MAX(synced_seq, ?) WHERE id = 1", totals.seq);
+      }
+    } finally {
+      this.publishing = false;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { base32, digestBytes } from "../auth/crypto";
+import { base32, digestBytes } from "../../domain/ids/digest";
 import { ApiError } from "../errors/api-error";
 
 const memberIdPattern = /^mem_[0-9a-hjkmnp-tv-z]{24}$/;
@@ -17,8 +17,13 @@ export function deriveReferralCode(memberId: string): string {
   return base32(digestBytes(`referral\u0000${memberId}`), 10).toUpperCase();
 }
 
+/** Whether `value` is an id we could have issued; checked before any actor is woken for it. */
+export function isMemberId(value: string): boolean {
+  return memberIdPattern.test(value);
+}
+
 /** A member id from a request: one we could have issued, or 404 before any actor is woken for it. */
 export function requireMemberId(value: string): string {
-  if (!memberIdPattern.test(value)) throw new ApiError(404, "member_not_found", `No member ${value}`);
+  if (!isMemberId(value)) throw new ApiError(404, "member_not_found", `No member ${value}`);
   return value;
 }

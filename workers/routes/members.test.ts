@@ -163,10 +163,11 @@ describe("GET /v1/members/{id}", () => {
     const b = await programWithVenueKey("B");
     const member = await call("POST", "/v1/members", { token: a.key, body: { externalRef: "private" } });
     const other = await call("GET", `/v1/members/${member.json.id}`, { token: b.key });
-    expect(other.status).toBe(403);
+    const otherLedger = await call("GET", `/v1/members/${member.json.id}/ledger`, { token: b.key });
     const unknown = await call("GET", "/v1/members/mem_000000000000000000000000", { token: a.key });
-    expect(unknown.status).toBe(404);
-    expect(unknown.json.error.code).toBe("member_not_found");
+    // Another program's member looks exactly like no member: same status, same code, no program named.
+    for (const response of [other, otherLedger, unknown]) expect([response.status, response.json.error.code]).toEqual([404, "member_not_found"]);
+    expect(JSON.stringify(other.json)).not.toContain(a.program.id);
   });
 });
 

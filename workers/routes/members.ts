@@ -7,7 +7,7 @@ import { isValidBirthday } from "../../domain/time/time-zone";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
 import { callActor } from "../ledger/call-actor";
-import { assertProgramAccess } from "../auth/principal";
+import { assertMemberAccess, assertProgramAccess } from "../auth/principal";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
@@ -194,7 +194,7 @@ memberRoutes.openapi(getMember, async (c) => {
   requireMemberId(id);
   const reply = await callActor(c.env.MEMBER, id, (member) => member.view());
   if (reply.status === 404) throw new ApiError(404, "member_not_found", `No member ${id}`);
-  assertProgramAccess(c.get("principal"), reply.body.programId);
+  assertMemberAccess(c.get("principal"), reply.body.programId, id);
   return c.json(reply.body, 200);
 });
 
@@ -211,7 +211,7 @@ memberRoutes.openapi(getLedger, async (c) => {
   const beforeSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
   const page = await callActor(c.env.MEMBER, id, (member) => member.ledger(limit, beforeSeq));
   if (!page) throw new ApiError(404, "member_not_found", `No member ${id}`);
-  assertProgramAccess(c.get("principal"), page.programId);
+  assertMemberAccess(c.get("principal"), page.programId, id);
   return c.json({ entries: page.entries, nextCursor: page.nextBeforeSeq === null ? null : encodeCursor([String(page.nextBeforeSeq)]) }, 200);
 });
 

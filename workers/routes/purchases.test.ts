@@ -2,16 +2,19 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call } from "../../test/api";
-import { advance, coalition, enroll, hoursAgo, memberView, newKey, purchase } from "../../test/ledger";
+import { advance, afterHoldMs, coalition, enroll, hoursAgo, memberView, newKey, purchase } from "../../test/ledger";
 
 describe("POST /v1/purchases", () => {
-  it("earns pending points with a breakdown, posting 24 h after the visit", async () => {
+  it("earns pending points with a breakdown, posting 24 h after the purchase is received", async () => {
     const { venues } = await coalition();
     const memberId = await enroll(venues[0].key, "earner");
     const occurredAt = new Date(Date.now() - 60_000).toISOString();
+    const sentAt = Date.now();
     const response = await purchase(venues[0].key, { memberId, amountCents: 4250, occurredAt });
     expect(response.status).toBe(201);
-    expect(response.json).toMatchObject({ status: "pending", pointsPending: 42 + 100, postsAt: new Date(Date.parse(occurredAt) + 86_400_000).toISOString() });
+    expect(response.json).toMatchObject({ status: "pending", pointsPending: 42 + 100 });
+    expect(Date.parse(response.json.postsAt)).toBeGreaterThanOrEqual(sentAt + 86_400_000);
+    expect(Date.parse(response.json.postsAt)).toBeLessThanOrEqual(Date.now() + 86_400_000);
     expect(response.json.breakdown).toEqual([
       { kind: "base", points: 42, detail: "1 point(s) per $1 on $42.50" },
       { kind: "first_visit_bonus", points: 100, detail: "first visit at this venue" },
@@ -23,7 +26,7 @@ describe("POST /v1/purchases", () => {
     const { venues } = await coalition();
     const memberId = await enroll(venues[0].key, "silver");
     for (let visit = 0; visit < 5; visit++) await purchase(venues[0].key, { memberId, amountCents: 1000, occurredAt: hoursAgo(30 + visit) });
-    await advance(memberId, Date.now());
+    await advance(memberId, afterHoldMs());
     const member = await memberView(memberId);
     expect(member.tier).toBe("SILVER");
     const response = await purchase(venues[0].key, { memberId, amountCents: 4000 });
@@ -35,12 +38,12 @@ describe("POST /v1/purchases", () => {
     const { venues } = await coalition();
     const memberId = await enroll(venues[0].key, "fifth");
     for (let visit = 0; visit < 4; visit++) await purchase(venues[0].key, { memberId, amountCents: 500, occurredAt: hoursAgo(40 + visit) });
-    await advance(memberId, Date.now());
+    await advance(memberId, afterHoldMs());
     expect((await memberView(memberId)).tier).toBe("BRONZE");
     await purchase(venues[0].key, { memberId, amountCents: 500, occurredAt: hoursAgo(1) });
-    await advance(memberId, Date.now());
+    await advance(memberId, Date.now() + 23 * 3_600_000);
     expect((await memberView(memberId)).tier).toBe("BRONZE");
-    await advance(memberId, Date.now() + 24 * 3_600_000);
+    await advance(memberId, afterHoldMs());
     const member = await memberView(memberId);
     expect(member.tier).toBe("SILVER");
     expect(member.visits).toBe(5);
@@ -80,9 +83,11 @@ describe("POST /v1/purchases", () => {
     expect(asOperator.status).toBe(403);
     const noKey = await call("POST", "/v1/purchases", { token: a.venues[0].key, body: { memberId, amountCents: 100, occurredAt: new Date().toISOString() } });
     expect(noKey.json.error.code).toBe("idempotency_key_missing");
+    // Another program's member answers as an unknown one: the key learns nothing, not even the program.
     const foreign = await purchase(b.venues[0].key, { memberId, amountCents: 100 });
-    expect(foreign.status).toBe(403);
-    expect(foreign.json.error.code).toBe("forbidden_program");
+    const unknown = await purchase(b.venues[0].key, { memberId: `mem_${"0".repeat(24)}`, amountCents: 100 });
+    expect([foreign.status, foreign.json.error.code]).toEqual([404, "member_not_found"]);
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, "member_not_found"]);
   });
 
   it("answers a dry run exactly as the real call, writing nothing, not even the key", async () => {
@@ -94,7 +99,9 @@ describe("POST /v1/purchases", () => {
     expect((await memberView(memberId)).points.pending).toBe(0);
     const real = await purchase(venues[0].key, body, key);
     expect(real.headers.get("Idempotent-Replayed")).toBeNull();
-    expect(real.json).toEqual(dry.json);
+    // postsAt counts from each call's receipt, a few milliseconds apart.
+    expect({ ...real.json, postsAt: null }).toEqual({ ...dry.json, postsAt: null });
+    expect(Math.abs(Date.parse(real.json.postsAt) - Date.parse(dry.json.postsAt))).toBeLessThan(5_000);
     const rejected = await purchase(venues[0].key, { ...body, occurredAt: hoursAgo(200) }, newKey(), true);
     expect(rejected.json.error.code).toBe("occurred_at_too_old");
   });
@@ -105,7 +112,7 @@ describe("POST /v1/purchases", () => {
     const key = newKey("replay");
     const body = { memberId, amountCents: 4250, occurredAt: hoursAgo(1) };
     const first = await purchase(venues[0].key, body, key);
-    await advance(memberId, Date.now() + 24 * 3_600_000);
+    await advance(memberId, afterHoldMs());
     const again = await purchase(venues[0].key, body, key);
     expect(again.status).toBe(201);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
@@ -146,16 +153,28 @@ describe("POST /v1/purchases", () => {
 });
 
 describe("posting by the alarm", () => {
-  it("posts a purchase once 24 h have passed, and not before", async () => {
+  it("posts a purchase once 24 h have passed since it was received, and not before", async () => {
     const { venues } = await coalition();
     const memberId = await enroll(venues[0].key, "alarm");
-    await purchase(venues[0].key, { memberId, amountCents: 3000, occurredAt: hoursAgo(24.1) });
-    await purchase(venues[0].key, { memberId, amountCents: 1000, occurredAt: hoursAgo(1) });
+    await purchase(venues[0].key, { memberId, amountCents: 3000, occurredAt: hoursAgo(1) });
     expect(await runDurableObjectAlarm(env.MEMBER.getByName(memberId))).toBe(true);
-    const member = await memberView(memberId);
-    expect(member.points).toMatchObject({ available: 130, pending: 10, lifetime: 130 });
+    await advance(memberId, Date.now() + 23.9 * 3_600_000);
+    expect((await memberView(memberId)).points).toMatchObject({ available: 0, pending: 130 });
+    await advance(memberId, afterHoldMs());
+    expect((await memberView(memberId)).points).toMatchObject({ available: 130, pending: 0, lifetime: 130 });
     const ledger = await call("GET", `/v1/members/${memberId}/ledger`);
-    expect(ledger.json.entries.map((entry: { kind: string }) => entry.kind)).toEqual(["post", "earn", "earn"]);
+    expect(ledger.json.entries.map((entry: { kind: string }) => entry.kind)).toEqual(["post", "earn"]);
+  });
+
+  it("holds a backdated purchase the full 24 h from receipt, so a refund voids it instead of creating debt", async () => {
+    const { venues } = await coalition();
+    const memberId = await enroll(venues[0].key, "backdated");
+    const bought = await purchase(venues[0].key, { memberId, amountCents: 5000, occurredAt: hoursAgo(48) });
+    expect(Date.parse(bought.json.postsAt)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    await advance(memberId, Date.now() + 60_000);
+    expect((await memberView(memberId)).points).toMatchObject({ available: 0, pending: 150 });
+    const refund = await call("POST", `/v1/purchases/${bought.json.purchaseId}/refunds`, { token: venues[0].key, body: { amountCents: 5000 }, headers: { "Idempotency-Key": newKey() } });
+    expect(refund.json).toMatchObject({ purchaseStatus: "voided", pointsVoided: 150, debtAdded: 0, debt: 0 });
   });
 });
 
@@ -188,14 +207,16 @@ describe("POST /v1/purchases/{id}/refunds", () => {
     const { program, venues } = await coalition();
     const memberId = await enroll(venues[0].key, "debt");
     const bought = await purchase(venues[0].key, { memberId, amountCents: 10_000, occurredAt: hoursAgo(25) });
-    await advance(memberId, Date.now());
+    await advance(memberId, afterHoldMs());
     const reward = await call("POST", `/v1/programs/${program.id}/rewards`, { body: { name: "Big", type: "experience", pointsCost: 150 } });
     expect((await call("POST", "/v1/redemptions", { token: venues[0].key, body: { memberId, rewardId: reward.json.id }, headers: { "Idempotency-Key": newKey() } })).status).toBe(201);
     const refund = await call("POST", `/v1/purchases/${bought.json.purchaseId}/refunds`, { token: venues[0].key, body: { amountCents: 10_000 }, headers: { "Idempotency-Key": newKey() } });
     expect(refund.json).toMatchObject({ purchaseStatus: "posted", pointsClawedBack: 50, debtAdded: 150, debt: 150, balance: 0 });
+    // The refund took its 200 points out of the lifetime figure; the later 200 repay the debt first.
+    expect((await memberView(memberId)).points).toMatchObject({ available: 0, debt: 150, lifetime: 0 });
     await purchase(venues[0].key, { memberId, amountCents: 20_000, occurredAt: hoursAgo(25) });
-    await advance(memberId, Date.now());
-    expect((await memberView(memberId)).points).toMatchObject({ available: 50, debt: 0, lifetime: 400 });
+    await advance(memberId, afterHoldMs());
+    expect((await memberView(memberId)).points).toMatchObject({ available: 50, debt: 0, lifetime: 200 });
   });
 
   it("answers 404 for a purchase id we never issued and 403 for another venue's purchase", async () => {

@@ -10,7 +10,7 @@ import { defaultHook } from "../errors/handlers";
 import { requireIdempotencyKey } from "../idempotency/idempotency-key";
 import { requestHash } from "../idempotency/request-hash";
 import { actorReply, programContext, venueContext } from "../ledger/contexts";
-import { memberOfPurchase, purchaseIdFor, refundIdFor } from "../ledger/derived-ids";
+import { memberOfPurchase } from "../../domain/ids/derived-ids";
 import { requireMemberId } from "../members/member-id";
 import { BreakdownLineSchema, DryRunQuerySchema, MemberIdSchema, RequiredKeyHeaderSchema, amountCentsMax } from "../schemas/ledger";
 
@@ -64,6 +64,7 @@ const RefundResultSchema = z
     debtAdded: z.number().int().openapi({ description: "What the balance could not cover; repaid from future earnings" }),
     debt: z.number().int(),
     balance: z.number().int(),
+    tier: z.string().openapi({ description: "The member's tier after the refund: a refund after posting takes its share out of the tier metrics" }),
   })
   .openapi("RefundResult");
 
@@ -72,7 +73,7 @@ const recordPurchase = createRoute({
   method: "post",
   path: "/",
   tags: ["Purchases"],
-  summary: "Record a purchase: points are pending and post 24 h after the visit",
+  summary: "Record a purchase: points are pending and post 24 h after it is received",
   security: venueSecurity,
   middleware: [requireAuth({ venue: true })] as const,
   request: {
@@ -121,10 +122,8 @@ purchaseRoutes.openapi(recordPurchase, async (c) => {
   requireMemberId(body.memberId);
   const [program, venue] = await Promise.all([programContext(c.env.DB, principal.programId), venueContext(c.env.DB, principal.programId, principal.venueId)]);
   const hash = requestHash("purchase", principal.venueId, body);
-  const purchaseId = purchaseIdFor(body.memberId, key);
   const reply = await callActor(c.env.MEMBER, body.memberId, (member) => member.purchase(
     { v: memberRpcVersion, idempotencyKey: key, requestHash: hash, dryRun: c.req.valid("query").dryRun === "true", program, venue, amountCents: body.amountCents, occurredAt: body.occurredAt },
-    purchaseId,
   ));
   return c.json(actorReply<z.infer<typeof PurchaseResultSchema>>(c, reply), 201);
 });
@@ -137,8 +136,8 @@ purchaseRoutes.openapi(refundPurchase, async (c) => {
   const memberId = memberOfPurchase(purchaseId);
   if (!memberId) throw new ApiError(404, "purchase_not_found", `No purchase ${purchaseId}`);
   const program = await programContext(c.env.DB, principal.programId);
-  const hash = requestHash("refund", purchaseId, { amountCents });
-  const refundId = refundIdFor(memberId, key);
-  const reply = await callActor(c.env.MEMBER, memberId, (member) => member.refund({ v: memberRpcVersion, idempotencyKey: key, requestHash: hash, program, venueId: principal.venueId, purchaseId, amountCents }, refundId));
+  // The venue is part of the request: another venue's attempt with the same key is another request.
+  const hash = requestHash("refund", `${principal.venueId}\n${purchaseId}`, { amountCents });
+  const reply = await callActor(c.env.MEMBER, memberId, (member) => member.refund({ v: memberRpcVersion, idempotencyKey: key, requestHash: hash, program, venueId: principal.venueId, purchaseId, amountCents }));
   return c.json(actorReply<z.infer<typeof RefundResultSchema>>(c, reply), 201);
 });

@@ -1,13 +1,13 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { rewards } from "../../db/schema";
+import { rewardStockLevels, rewards } from "../../db/schema";
 import { RewardRulesSchema, rewardTypes, unrestricted } from "../../domain/rewards/reward-rules";
 import { dayIn } from "../../domain/time/calendar";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
 import { callActor } from "../ledger/call-actor";
-import { assertProgramAccess } from "../auth/principal";
+import { assertMemberAccess, assertProgramAccess } from "../auth/principal";
 import { randomToken } from "../auth/crypto";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
@@ -191,7 +191,7 @@ rewardRoutes.openapi(memberCatalog, async (c) => {
   const profile = await callActor(c.env.MEMBER, query.memberId, (member) => member.profile());
   if (profile.status === 404) throw new ApiError(404, "member_not_found", `No member ${query.memberId}`);
   const programId = profile.body.programId;
-  assertProgramAccess(principal, programId);
+  assertMemberAccess(principal, programId, query.memberId);
   const [program, venues, rows] = await Promise.all([
     programContext(c.env.DB, programId),
     programVenues(c.env.DB, programId),
@@ -210,18 +210,23 @@ rewardRoutes.openapi(memberCatalog, async (c) => {
     purchaseCents: query.purchaseCents ?? null,
   }));
   const today = dayIn(redeemingVenue?.timezone ?? program.config.timezone, new Date()).date;
-  const result = await Promise.all(
-    catalog.map(async (reward, index) => {
-      const level = isStocked(reward) ? await callActor(c.env.REWARD_STOCK, reward.id, (stock) => stock.level(reward.inventory, today)) : { remaining: null, today: 0 };
-      const stockReason =
-        level.remaining === 0
-          ? { code: "out_of_stock", message: "This reward is out of stock" }
-          : reward.perDayCap !== null && level.today >= reward.perDayCap
-            ? { code: "daily_cap_reached", message: `This reward can be redeemed ${reward.perDayCap} time(s) a day` }
-            : null;
-      const reason = memberSide?.[index].reason ?? stockReason;
-      return { reward: { ...reward, createdAt: rows[index].createdAt }, eligible: reason === null, reason, remaining: level.remaining };
-    }),
-  );
+  // Stock levels come from the read side in one query, not one actor call per reward: the catalog
+  // is advice, and a redemption still asks the reward's stock itself.
+  const stockedIds = catalog.filter(isStocked).map((reward) => reward.id);
+  const levels = stockedIds.length === 0 ? [] : await drizzle(c.env.DB).select().from(rewardStockLevels).where(inArray(rewardStockLevels.rewardId, stockedIds));
+  const levelOf = new Map(levels.map((level) => [level.rewardId, level]));
+  const result = catalog.map((reward, index) => {
+    const level = levelOf.get(reward.id);
+    const remaining = reward.inventory === null ? null : Math.max(0, reward.inventory - (level?.claimed ?? 0));
+    const claimedToday = level?.days.find((entry) => entry.day === today)?.claimed ?? 0;
+    const stockReason =
+      remaining === 0
+        ? { code: "out_of_stock", message: "This reward is out of stock" }
+        : reward.perDayCap !== null && claimedToday >= reward.perDayCap
+          ? { code: "daily_cap_reached", message: `This reward can be redeemed ${reward.perDayCap} time(s) a day` }
+          : null;
+    const reason = memberSide?.[index].reason ?? stockReason;
+    return { reward: { ...reward, createdAt: rows[index].createdAt }, eligible: reason === null, reason, remaining };
+  });
   return c.json({ memberId: query.memberId, rewards: result }, 200);
 });

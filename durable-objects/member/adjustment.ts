@@ -1,0 +1,47 @@
+import { decideAdjustment } from "../../domain/ledger/adjustment";
+import { allocateDebit } from "../../domain/ledger/spend";
+import { tierAfterPosting } from "../../domain/tiers/qualification";
+import type { AdjustCommand } from "./rpc-types";
+import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
+
+/** A manual adjustment: a journal entry that carries its reason; credits repay debt first. */
+export function adjustPoints(ctx: WriteContext, command: AdjustCommand, adjustmentId: string): CommandReply & { recorded?: boolean } {
+  const { store, config } = ctx;
+  const counters = store.counters();
+  const decision = decideAdjustment(command.points, { available: store.balance(), debt: counters.debt, adjustmentsQualify: config.earn.adjustmentsQualify === true });
+  if (!decision.ok) return rejectWith(decision.rejection);
+  const detail = { adjustmentId, reason: command.reason, repaidDebt: decision.kind === "credit" ? decision.repaid : 0 };
+  if (decision.kind === "credit") {
+    if (decision.credited > 0) store.addLot(adjustmentId, null, ctx.nowMs, null, decision.credited);
+    store.updateCounters({ debt: counters.debt - decision.repaid, ...(decision.qualifies ? { lifetime_points: counters.lifetime_points + command.points } : {}) });
+    store.appendEntry({ kind: "adjust", delta: decision.credited, pendingDelta: 0, ref: adjustmentId, venueId: null, detail, atMs: ctx.nowMs });
+    if (decision.qualifies) raiseTier(ctx);
+  } else {
+    for (const allocation of allocateDebit(store.liveLots(), decision.debited)) store.takeFromLot(allocation.lotId, allocation.points);
+    store.appendEntry({ kind: "adjust", delta: -decision.debited, pendingDelta: 0, ref: adjustmentId, venueId: null, detail, atMs: ctx.nowMs });
+  }
+  ctx.emit("points_adjusted", ctx.nowMs, { data: { adjustmentId, points: command.points, reason: command.reason } });
+  const reply = {
+    status: 201,
+    body: { adjustmentId, memberId: ctx.profile.id, points: command.points, reason: command.reason, repaidDebt: detail.repaidDebt, balance: store.balance(), debt: store.counters().debt, tier: ctx.profile.tier },
+  };
+  store.db.run(
+    "INSERT INTO adjustments (id, points, reason, request_hash, reply, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    adjustmentId,
+    command.points,
+    command.reason,
+    command.requestHash,
+    JSON.stringify(reply),
+    ctx.nowMs,
+  );
+  return { ...reply, recorded: true };
+}
+
+function raiseTier(ctx: WriteContext): void {
+  const counters = ctx.store.counters();
+  const tier = tierAfterPosting(ctx.config.tiers, ctx.profile.tier, { lifetimePoints: counters.lifetime_points, lifetimeSpendCents: counters.lifetime_spend_cents, visits: counters.visits });
+  if (!tier.upgraded) return;
+  const from = ctx.profile.tier;
+  ctx.setTier(tier.code);
+  ctx.emit("tier_changed", ctx.nowMs, { data: { from, to: tier.code, direction: "up" } });
+}
