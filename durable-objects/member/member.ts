@@ -263,7 +263,7 @@ export class Member extends DurableObject<Env> {
 
   /** A consume or cancel of a stocked redemption: its stock follows before the answer, or from the alarm. */
   private async afterStockSync(reply: Reply): Promise<Reply> {
-    if (!hasStockSync(this.store)) return reply;
+    if (!this.hasTables || !hasStockSync(this.store)) return reply;
     try {
       await deliverStockSync(this.store, this.env.REWARD_STOCK);
     } catch (error) {

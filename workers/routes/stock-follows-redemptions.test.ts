@@ -1,0 +1,149 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { codeCandidate } from "../../domain/rewards/redemption-code";
+import { redemptionIdFor } from "../../domain/ids/derived-ids";
+import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
+import { call } from "../../test/api";
+import { coalition, createReward, enroll, grant, memberView, newKey, redeem } from "../../test/ledger";
+import { crashNext, lapseHolds, stockOf } from "../../test/stock";
+
+async function stockedReward(inventory: number, members: number) {
+  const { program, venues } = await coalition();
+  const memberIds: string[] = [];
+  for (let index = 0; index < members; index++) {
+    const memberId = await enroll(venues[0].key, `stock-${newKey()}`);
+    await grant(memberId, 500);
+    memberIds.push(memberId);
+  }
+  const reward = await createReward(program.id, { pointsCost: 100, inventory });
+  return { program, venue: venues[0], memberIds, rewardId: reward.json.id as string };
+}
+
+const cancel = (token: string, code: string) => call("POST", `/v1/redemptions/${code}/cancel`, { token });
+const consume = (token: string, code: string) => call("POST", `/v1/redemptions/${code}/consume`, { token });
+
+describe("a stock unit follows its redemption's durable state", () => {
+  it("keeps A's unit when A's key is sent again with another body, so B cannot oversell (defect 1)", async () => {
+    const { venue, memberIds: [a, b], rewardId } = await stockedReward(1, 2);
+    const key = newKey("k");
+    expect((await redeem(venue.key, { memberId: a, rewardId }, key)).status).toBe(201);
+    const reused = await redeem(venue.key, { memberId: a, rewardId, purchaseCents: 0 }, key);
+    expect([reused.status, reused.json.error.code]).toEqual([422, "idempotency_key_reused"]);
+    const other = await redeem(venue.key, { memberId: b, rewardId });
+    expect([other.status, other.json.error.code]).toEqual([422, "out_of_stock"]);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
+  });
+
+  it("gives one unit to ten racing copies of one request, and none of them frees it", async () => {
+    const { venue, memberIds: [a, b], rewardId } = await stockedReward(1, 2);
+    const key = newKey("race");
+    const bodies = Array.from({ length: 10 }, (_, index) => ({ memberId: a, rewardId, ...(index % 2 ? { purchaseCents: index } : {}) }));
+    const answers = await Promise.all(bodies.map((body) => redeem(venue.key, body, key)));
+    expect(answers.filter((answer) => answer.status === 201).length).toBeGreaterThanOrEqual(1);
+    expect(new Set(answers.filter((answer) => answer.status === 201).map((answer) => answer.json.redemptionId)).size).toBe(1);
+    expect((await redeem(venue.key, { memberId: b, rewardId })).json.error.code).toBe("out_of_stock");
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
+  });
+
+  it("returns a cancelled redemption's unit exactly once, and its retry with the same key holds nothing", async () => {
+    const { venue, memberIds: [a, b], rewardId } = await stockedReward(1, 2);
+    const key = newKey("cancel");
+    const issued = await redeem(venue.key, { memberId: a, rewardId }, key);
+    expect((await cancel(venue.key, issued.json.code)).status).toBe(200);
+    expect((await cancel(venue.key, issued.json.code)).status).toBe(200);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 0, remaining: 1 });
+    const retried = await redeem(venue.key, { memberId: a, rewardId }, key);
+    expect([retried.status, retried.headers.get("Idempotent-Replayed")]).toEqual([201, "true"]);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 0, remaining: 1 });
+    expect((await redeem(venue.key, { memberId: b, rewardId })).status).toBe(201);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ issued: 1, remaining: 0 });
+  });
+
+  it("settles a hold whose Member call failed when it lapses, and refuses that call if it arrives after", async () => {
+    const { program, venue, memberIds: [a], rewardId } = await stockedReward(1, 1);
+    const key = newKey("lapse");
+    await crashNext(env.MEMBER.getByName(a), "INSERT INTO redemptions");
+    expect((await redeem(venue.key, { memberId: a, rewardId }, key)).status).toBe(500);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 1, remaining: 0 });
+    const token = await runInDurableObject(env.REWARD_STOCK.getByName(rewardId), (_instance, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM holds").one().token);
+    await lapseHolds(rewardId);
+    expect(await runDurableObjectAlarm(env.REWARD_STOCK.getByName(rewardId))).toBe(true);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, released: 1, remaining: 1 });
+    // The slow call, still carrying the lapsed hold, is refused: it may not be issued on a unit it no longer holds.
+    const config = (await call("GET", `/v1/programs/${program.id}`)).json.config;
+    const reward = (await call("GET", `/v1/programs/${program.id}/rewards`)).json.rewards[0];
+    const slow = await env.MEMBER.getByName(a).redeem({
+      v: memberRpcVersion,
+      idempotencyKey: key,
+      requestHash: "slow",
+      program: { id: program.id, config },
+      reward,
+      redeemingVenue: null,
+      nonCoalitionVenueIds: [],
+      purchaseCents: null,
+      code: "SLOW-CODE",
+      holdToken: token,
+    });
+    expect([slow.status, (slow.body as { error: { code: string } }).error.code]).toEqual([409, "hold_lapsed"]);
+    expect((await memberView(a)).points.available).toBe(500);
+    // A retry through the API holds a fresh unit, which its redemption owns.
+    const retried = await redeem(venue.key, { memberId: a, rewardId }, newKey("after-lapse"));
+    expect(retried.status).toBe(201);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
+  });
+
+  it("confirms a slow redemption's unit from the Member's answer when the hold lapses before the follow-up", async () => {
+    const { venue, memberIds: [a], rewardId } = await stockedReward(1, 1);
+    const issued = await redeem(venue.key, { memberId: a, rewardId });
+    expect(issued.status).toBe(201);
+    // As if the follow-up never came: the unit is held again, then lapses.
+    await env.REWARD_STOCK.getByName(rewardId).confirm(issued.json.redemptionId);
+    await lapseHolds(rewardId);
+    await runDurableObjectAlarm(env.REWARD_STOCK.getByName(rewardId));
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
+  });
+
+  it("returns a cancel's unit through the Member's durable follow-up when the stock call fails", async () => {
+    const { venue, memberIds: [a], rewardId } = await stockedReward(1, 1);
+    const issued = await redeem(venue.key, { memberId: a, rewardId });
+    await crashNext(env.REWARD_STOCK.getByName(rewardId), "UPDATE holds");
+    expect((await cancel(venue.key, issued.json.code)).status).toBe(200);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ issued: 1, remaining: 0 });
+    expect(await runDurableObjectAlarm(env.MEMBER.getByName(a))).toBe(true);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ issued: 0, released: 1, remaining: 1 });
+  });
+
+  it("moves a consumed unit to consumed, and the catalog reads the level from the read side", async () => {
+    const { venue, memberIds: [a], rewardId } = await stockedReward(2, 1);
+    const issued = await redeem(venue.key, { memberId: a, rewardId });
+    expect((await consume(venue.key, issued.json.code)).status).toBe(200);
+    expect(await stockOf(rewardId, 2)).toMatchObject({ issued: 0, consumed: 1, remaining: 1 });
+    await vi.waitUntil(async () => (await call("GET", `/v1/rewards?memberId=${a}`, { token: venue.key })).json.rewards[0].remaining === 1, { timeout: 5_000, interval: 50 });
+  });
+});
+
+describe("redemption codes", () => {
+  it("draws another code when the first candidate is taken in the program, and never opens another member's redemption (defect 6)", async () => {
+    const { program, venue, memberIds: [a], rewardId } = await stockedReward(5, 1);
+    const key = newKey("collide");
+    const taken = codeCandidate(a, key, 0);
+    await env.DB.prepare("INSERT INTO redemption_codes (code, program_id, member_id, redemption_id, reward_id, created_at) VALUES (?, ?, 'mem_someoneelse00000000000000', 'rdm_other', ?, 'x')")
+      .bind(taken, program.id, rewardId)
+      .run();
+    const issued = await redeem(venue.key, { memberId: a, rewardId }, key);
+    expect(issued.status).toBe(201);
+    expect(issued.json.code).toBe(codeCandidate(a, key, 1));
+    expect((await consume(venue.key, issued.json.code)).json.redemptionId).toBe(redemptionIdFor(a, key));
+    expect((await consume(venue.key, taken)).status).toBe(404);
+  });
+
+  it("finds a code typed in lower case without its dash, and refuses a typo without a lookup", async () => {
+    const { venue, memberIds: [a], rewardId } = await stockedReward(5, 1);
+    const issued = await redeem(venue.key, { memberId: a, rewardId });
+    expect((await consume(venue.key, issued.json.code.toLowerCase().replace("-", ""))).status).toBe(200);
+    const typo = issued.json.code.slice(0, -1) + (issued.json.code.endsWith("0") ? "1" : "0");
+    const refused = await consume(venue.key, typo);
+    expect([refused.status, refused.json.error.code]).toEqual([404, "redemption_not_found"]);
+  });
+});
