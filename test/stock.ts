@@ -14,18 +14,3 @@ export function lapseHolds(rewardId: string) {
     state.storage.sql.exec("UPDATE holds SET expires_at_ms = 0 WHERE status = 'held'");
   });
 }
-
-/** Makes the actor's next statement starting with `prefix` throw, as a crash in the middle of its write. */
-export function crashNext(stub: DurableObjectStub, prefix: string) {
-  return runInDurableObject(stub, (_instance, state) => {
-    const sql = state.storage.sql;
-    const exec = sql.exec.bind(sql);
-    sql.exec = ((query: string, ...bindings: SqlStorageValue[]) => {
-      if (query.trimStart().startsWith(prefix)) {
-        sql.exec = exec;
-        throw new Error(`injected crash at ${prefix}`);
-      }
-      return exec(query, ...bindings);
-    }) as typeof sql.exec;
-  });
-}

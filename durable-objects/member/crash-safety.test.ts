@@ -1,23 +1,12 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call } from "../../test/api";
 import { coalition, createReward, earnPosted, enroll, memberView, newKey, purchase, redeem } from "../../test/ledger";
+import { crashNext } from "../../test/crash";
+import { lapseHolds, stockOf } from "../../test/stock";
 
-/** Makes the actor's next statement starting with `prefix` throw, as a crash in the middle of the write. */
-async function crashOn(memberId: string, prefix: string) {
-  await runInDurableObject(env.MEMBER.getByName(memberId), (_instance, state) => {
-    const sql = state.storage.sql;
-    const exec = sql.exec.bind(sql);
-    sql.exec = ((query: string, ...bindings: SqlStorageValue[]) => {
-      if (query.trimStart().startsWith(prefix)) {
-        sql.exec = exec;
-        throw new Error(`injected crash at ${prefix}`);
-      }
-      return exec(query, ...bindings);
-    }) as typeof sql.exec;
-  });
-}
+const crashOn = (memberId: string, prefix: string) => crashNext(env.MEMBER.getByName(memberId), prefix);
 
 const count = (memberId: string, query: string) =>
   runInDurableObject(env.MEMBER.getByName(memberId), (_instance, state) => state.storage.sql.exec<{ n: number }>(query).one().n);
@@ -44,7 +33,7 @@ describe("a crash in the middle of a write", () => {
     expect((await memberView(memberId)).points.pending).toBe(150);
   });
 
-  it("stores nothing of a redemption, returns the held unit, and the retry spends once", async () => {
+  it("stores nothing of a redemption, keeps its unit held for the retry, and the retry spends once", async () => {
     const { program, venues } = await coalition();
     const memberId = await enroll(venues[0].key, "crash-redeem");
     await earnPosted(venues[0].key, memberId, 10_000);
@@ -55,11 +44,19 @@ describe("a crash in the middle of a write", () => {
     expect(crashed.status).toBe(500);
     expect((await memberView(memberId)).points.available).toBe(200);
     expect(await count(memberId, "SELECT COUNT(*) AS n FROM redemptions")).toBe(0);
+    // Between the crash and the retry the unit stays held for this request: nobody else can take it.
+    expect(await stockOf(reward.json.id, 1)).toMatchObject({ held: 1, issued: 0, remaining: 0 });
+    const other = await enroll(venues[0].key, "crash-redeem-other");
+    await earnPosted(venues[0].key, other, 10_000);
+    expect((await redeem(venues[0].key, { memberId: other, rewardId: reward.json.id })).json.error.code).toBe("out_of_stock");
 
     const retried = await redeem(venues[0].key, { memberId, rewardId: reward.json.id }, key);
     expect(retried.status).toBe(201);
     expect((await memberView(memberId)).points.available).toBe(120);
-    const catalog = await call("GET", `/v1/rewards?memberId=${memberId}`, { token: venues[0].key });
-    expect(catalog.json.rewards[0].remaining).toBe(0);
+    expect(await stockOf(reward.json.id, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
+    // Its hold lapsing later changes nothing: the Member says the redemption exists.
+    await lapseHolds(reward.json.id);
+    await runDurableObjectAlarm(env.REWARD_STOCK.getByName(reward.json.id));
+    expect(await stockOf(reward.json.id, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
   });
 });

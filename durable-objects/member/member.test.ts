@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EnrollmentRequest } from "../../domain/members/enrollment";
+import { crashNext } from "../../test/crash";
 import { idempotencyRetentionMs } from "./idempotency-store";
 import { assertVersion, memberRpcVersion, redeemCommandFromV1 } from "./rpc-types";
 
@@ -21,21 +22,6 @@ const request = (id: string): EnrollmentRequest => ({
 
 const enrollment = (id: string, key = "k") => ({ v: memberRpcVersion, idempotencyKey: key, requestHash: "h", request: request(id) });
 
-/** Makes the actor's next statement starting with `prefix` throw, as a crash in the middle of a write. */
-function crashNext(stub: DurableObjectStub<import("./member").Member>, prefix: string) {
-  return runInDurableObject(stub, (_instance, state) => {
-    const sql = state.storage.sql;
-    const exec = sql.exec.bind(sql);
-    sql.exec = ((query: string, ...bindings: SqlStorageValue[]) => {
-      if (query.trimStart().startsWith(prefix)) {
-        sql.exec = exec;
-        throw new Error("crash between steps");
-      }
-      return exec(query, ...bindings);
-    }) as typeof sql.exec;
-  });
-}
-
 const keysOf = (stub: DurableObjectStub<import("./member").Member>) =>
   runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ key: string }>("SELECT key FROM idempotency ORDER BY key").toArray().map((row) => row.key));
 
@@ -44,7 +30,7 @@ describe("Member actor", () => {
     const stub = env.MEMBER.getByName("mem_crash");
     // The enrollment's profile row is written, then its outbox event fails: nothing may remain.
     await crashNext(stub, "INSERT INTO outbox");
-    await expect(runInDurableObject(stub, (member) => member.enroll(enrollment("mem_crash")))).rejects.toThrow("crash between steps");
+    await expect(runInDurableObject(stub, (member) => member.enroll(enrollment("mem_crash")))).rejects.toThrow("injected crash at INSERT INTO outbox");
     const afterCrash = await runInDurableObject(stub, (_instance, state) => ({
       profiles: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM profile").one().n,
       keys: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM idempotency").one().n,

@@ -3,11 +3,10 @@ import { adjustmentIdFor, purchaseIdFor, redemptionIdFor, refundIdFor } from "..
 import { decideEnrollment } from "../../domain/members/enrollment";
 import type { MemberProfile } from "../../domain/members/member-profile";
 import type { ProgramConfig } from "../../domain/programs/program-config";
-import { decideRedemption } from "../../domain/rewards/redemption-decision";
 import type { RedemptionState } from "../../domain/rewards/stock-units";
-import { dayIn } from "../../domain/time/calendar";
 import { adjustPoints } from "./adjustment";
 import { CountedSql } from "./counted-sql";
+import { type EligibilityCommand, memberEligibility } from "./eligibility";
 import { idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idempotency-store";
 import { assertLedgerInvariants } from "./invariants";
 import { LedgerStore } from "./ledger-store";
@@ -37,7 +36,7 @@ import {
 } from "./rpc-types";
 import { deliverStockSync, hasStockSync, redemptionState } from "./stock-sync";
 import { applySchema, hasSchema } from "./storage-schema";
-import { applyExpiry, nextDueMs, postDuePurchases, reviewTier } from "./time-driven";
+import { nextDueMs, runDue } from "./time-driven";
 import { type CommandReply, WriteContext } from "./write-context";
 
 const retryMs = 5_000;
@@ -152,23 +151,13 @@ export class Member extends DurableObject<Env> {
     });
   }
 
-  /** Each reward's member-side eligibility, decided exactly as a redemption would, writing nothing. */
-  async eligibility(command: Omit<RedeemCommand, "reward" | "idempotencyKey" | "requestHash"> & { rewards: RedeemCommand["reward"][] }) {
+  /** Each reward's member-side eligibility, decided exactly as a redemption would. */
+  async eligibility(command: EligibilityCommand) {
     assertVersion(command.v);
-    const profile = this.currentProfile();
-    if (!profile || profile.programId !== command.program.id) return null;
-    this.catchUp(command.nowMs ?? Date.now());
-    const now = new Date(command.nowMs ?? Date.now());
-    const available = this.store.balance();
-    const counts = this.store.redemptionCounts();
-    const lots = this.store.liveLots();
-    const weekday = dayIn(command.redeemingVenue?.timezone ?? command.program.config.timezone, now).weekday;
-    const inCoalition = (venueId: string) => !command.nonCoalitionVenueIds.includes(venueId);
-    return command.rewards.map((reward) => {
-      const facts = { tier: profile.tier, available, redemptionsOfReward: counts.get(reward.id) ?? 0 };
-      const decision = decideRedemption(reward, facts, { now, weekday, purchaseCents: command.purchaseCents }, lots, command.redeemingVenue, inCoalition);
-      return { rewardId: reward.id, eligible: decision.ok, reason: decision.ok ? null : decision.rejection };
-    });
+    const nowMs = command.nowMs ?? Date.now();
+    if (this.currentProfile()?.programId !== command.program.id) return null;
+    this.catchUp(nowMs);
+    return memberEligibility(this.store, this.currentProfile()!, command, nowMs);
   }
 
   async view(nowMs = Date.now()): Promise<{ status: 200; body: ReturnType<typeof memberView> } | { status: 404; body: ErrorBody }> {
@@ -226,10 +215,7 @@ export class Member extends DurableObject<Env> {
     const config = this.storedConfig();
     this.ctx.storage.transactionSync(() => {
       if (profile && config) {
-        const ctx = new WriteContext(this.store, profile, config, nowMs);
-        postDuePurchases(ctx);
-        reviewTier(ctx);
-        applyExpiry(ctx);
+        runDue(new WriteContext(this.store, profile, config, nowMs));
         assertLedgerInvariants(this.store);
       }
       purgeExpiredKeys(this.db, nowMs);
@@ -252,9 +238,7 @@ export class Member extends DurableObject<Env> {
     if (due === null || due > nowMs) return;
     this.ctx.storage.transactionSync(() => {
       const ctx = new WriteContext(this.store, profile, config, nowMs);
-      postDuePurchases(ctx);
-      reviewTier(ctx);
-      applyExpiry(ctx);
+      runDue(ctx);
       assertLedgerInvariants(this.store);
       if (ctx.emitted) this.ctx.waitUntil(this.flushOutbox());
     });

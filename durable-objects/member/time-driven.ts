@@ -10,6 +10,13 @@ export const postingBatchMax = 200;
 export const expiryBatchMax = 500;
 const dayMs = 86_400_000;
 
+/** Everything due at `ctx.nowMs`, in order: posting, the tier review, expiry warnings and expiry. */
+export function runDue(ctx: WriteContext): void {
+  postDuePurchases(ctx);
+  reviewTier(ctx);
+  applyExpiry(ctx);
+}
+
 /** Posts pending points whose time has come: debt first, then a lot; counters, tier and events follow. */
 export function postDuePurchases(ctx: WriteContext): number {
   const { store, config } = ctx;

@@ -40,7 +40,8 @@ export async function forgetCode(db: D1Database, programId: string, code: string
 
 /** The redemption a typed or scanned code opens, within the caller's program (the operator may name one). */
 export async function findCode(db: D1Database, typed: string, programId: string | undefined) {
-  const code = normalizeCode(typed);
+  // Codes issued before the check character existed are looked up as they were stored.
+  const code = normalizeCode(typed) ?? legacyCode(typed);
   if (!code) throw new ApiError(404, "redemption_not_found", `${typed} is not a redemption code; check it for a typo`);
   const rows = await drizzle(db)
     .select()
@@ -50,4 +51,10 @@ export async function findCode(db: D1Database, typed: string, programId: string 
   if (rows.length === 0) throw new ApiError(404, "redemption_not_found", `No redemption code ${code}`);
   if (rows.length > 1) throw new ApiError(409, "code_ambiguous", `Code ${code} exists in more than one program; pass programId`);
   return rows[0];
+}
+
+/** Before check characters, codes were 8 base32 characters shown as XXXX-XXXX in upper case. */
+function legacyCode(typed: string): string | null {
+  const code = typed.trim().toUpperCase();
+  return /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(code) ? code : null;
 }

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { call } from "../../test/api";
 import { coalition, createReward, earnPosted, enroll, memberView, newKey, redeem } from "../../test/ledger";
+import { stockOf } from "../../test/stock";
 
 describe("POST /v1/redemptions", () => {
   it("spends points, returns a single-use code, and the venue consumes it once", async () => {
@@ -84,11 +85,17 @@ describe("POST /v1/redemptions", () => {
     const members = await Promise.all(Array.from({ length: 20 }, (_, index) => enroll(venues[0].key, `stock-${index}`)));
     await Promise.all(members.map((memberId) => earnPosted(venues[0].key, memberId, 5_000)));
     const reward = await createReward(program.id, { pointsCost: 50, inventory: 5 });
-    const responses = await Promise.all(members.map((memberId) => redeem(venues[0].key, { memberId, rewardId: reward.json.id })));
+    const keys = members.map(() => newKey("claim"));
+    const responses = await Promise.all(members.map((memberId, index) => redeem(venues[0].key, { memberId, rewardId: reward.json.id }, keys[index])));
     expect(responses.filter((response) => response.status === 201)).toHaveLength(5);
     expect(new Set(responses.filter((response) => response.status !== 201).map((response) => response.json.error.code))).toEqual(new Set(["out_of_stock"]));
-    const catalog = await call("GET", `/v1/rewards?memberId=${members[0]}`, { token: venues[0].key });
-    expect(catalog.json.rewards[0]).toMatchObject({ remaining: 0 });
+    expect(await stockOf(reward.json.id, 5)).toMatchObject({ held: 0, issued: 5, remaining: 0 });
+    // A winner's key sent again with another body is refused and frees nothing.
+    const winner = members[responses.findIndex((response) => response.status === 201)];
+    const reused = await redeem(venues[0].key, { memberId: winner, rewardId: reward.json.id, purchaseCents: 1 }, keys[members.indexOf(winner)]);
+    expect(reused.json.error.code).toBe("idempotency_key_reused");
+    expect(await stockOf(reward.json.id, 5)).toMatchObject({ held: 0, issued: 5, remaining: 0 });
+    await vi.waitUntil(async () => (await call("GET", `/v1/rewards?memberId=${members[0]}`, { token: venues[0].key })).json.rewards[0].remaining === 0, { timeout: 5_000, interval: 50 });
   });
 
   it("answers a successful dry run exactly as the real call, spending nothing", async () => {
