@@ -98,8 +98,9 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
     summary.rewards.push({ name: added.name, id: added.id, pointsCost: added.pointsCost });
   }
 
-  // Some history the first time only: visits a day old post as soon as the actors' alarms run;
-  // the last one is still pending. (Purchases older than 7 days are refused, so a later start adds none.)
+  // Some history the first time only: a few visits (pending: points post 24 h after a purchase is
+  // received) and a goodwill adjustment so ada has points to spend at once. (Purchases older than
+  // 7 days are refused, so a later start adds none.)
   if (firstRun) {
     const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
     const [ada, grace] = summary.members;
@@ -113,6 +114,7 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
       const body = { memberId: visit.member.id, amountCents: visit.amountCents, occurredAt: visit.occurredAt };
       await must("POST", "/v1/purchases", summary.venueKeys[visit.venue].key, body, `seed-purchase-${index}`);
     }
+    await must("POST", `/v1/members/${ada.id}/adjustments`, operatorToken, { points: 400, reason: "Welcome points (demo data)" }, "seed-adjust-ada");
   }
 
   const nebula = await must("POST", "/v1/programs", operatorToken, { name: community.name, preset: community.preset }, community.key);

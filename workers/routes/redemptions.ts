@@ -99,7 +99,6 @@ redemptionRoutes.openapi(redeem, async (c) => {
   assertProgramAccess(principal, rewardRow.programId);
   const [program, venues] = await Promise.all([programContext(c.env.DB, rewardRow.programId), programVenues(c.env.DB, rewardRow.programId)]);
   const redemptionId = redemptionIdFor(body.memberId, key);
-  const hash = requestHash("redeem", principal.kind === "venue" ? principal.venueId : "operator", body);
   const venueId = principal.kind === "venue" ? principal.venueId : body.venueId;
   const redeemingVenue = venueId ? (venues.find((venue) => venue.id === venueId) ?? null) : null;
   if (venueId && !redeemingVenue) throw new ApiError(404, "venue_not_found", `No venue ${venueId} in this program`);
@@ -116,6 +115,7 @@ redemptionRoutes.openapi(redeem, async (c) => {
     if (!held.ok) throw new ApiError(422, held.code, held.message);
     holdToken = held.token;
   }
+  const hash = requestHash("redeem", principal.kind === "venue" ? principal.venueId : "operator", body);
   const registration = { programId: program.id, memberId: body.memberId, redemptionId, rewardId: reward.id, idempotencyKey: key };
   const code = dryRun ? codeCandidate(body.memberId, key, 0) : await registerCode(c.env.DB, registration);
   const reply = await callActor(c.env.MEMBER, body.memberId, (member) => member.redeem({

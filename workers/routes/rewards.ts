@@ -18,7 +18,7 @@ import { runOperatorWrite } from "../idempotency/operator-idempotency";
 import { programContext, programVenues } from "../ledger/contexts";
 import { requireMemberId } from "../members/member-id";
 import { findProgram } from "../programs/program-directory";
-import { findReward, isStocked, rewardRules } from "../rewards/reward-catalog";
+import { findReward, forgetReward, isStocked, rewardRules } from "../rewards/reward-catalog";
 import { operatorOrVenueSecurity, operatorSecurity, IdParamsSchema } from "../schemas/common";
 
 const RewardSchema = RewardRulesSchema.extend({ createdAt: z.string() }).openapi("Reward");
@@ -172,6 +172,7 @@ rewardRoutes.openapi(updateReward, async (c) => {
   validateTiers(program.config, changes.tiers);
   await validateVenue(c.env.DB, existing.programId, changes.venueId);
   if (Object.keys(changes).length > 0) await drizzle(c.env.DB).update(rewards).set(changes).where(eq(rewards.id, id));
+  forgetReward(id);
   const row = await findReward(c.env.DB, id);
   return c.json({ ...rewardRules(row), createdAt: row.createdAt }, 200);
 });
@@ -180,6 +181,7 @@ rewardRoutes.openapi(withdrawReward, async (c) => {
   const { id } = c.req.valid("param");
   await findReward(c.env.DB, id);
   await drizzle(c.env.DB).update(rewards).set({ active: false }).where(eq(rewards.id, id));
+  forgetReward(id);
   const row = await findReward(c.env.DB, id);
   return c.json({ ...rewardRules(row), createdAt: row.createdAt }, 200);
 });
