@@ -55,8 +55,9 @@ export function redeemReward(ctx: WriteContext, command: RedeemCommand, redempti
   const { reward, redeemingVenue } = command;
   if (reward.programId !== profile.programId) return rejectWith({ status: 404, code: "reward_not_found", message: `No reward ${reward.id} in this member's program` });
   const holdToken = command.holdToken ?? null;
-  if (holdToken !== null && store.db.one("SELECT 1 AS lapsed FROM lapsed_holds WHERE redemption_id = ? AND hold_token = ?", redemptionId, holdToken)) {
-    return rejectWith({ status: 409, code: "hold_lapsed", message: "The reward's unit held for this request lapsed before it arrived; send the redemption again with a new Idempotency-Key" });
+  const lapsed = holdToken !== null && store.db.one("SELECT 1 AS lapsed FROM lapsed_holds WHERE redemption_id = ? AND hold_token = ?", redemptionId, holdToken);
+  if (command.unitReturned || lapsed) {
+    return rejectWith({ status: 409, code: "hold_lapsed", message: "The reward's unit held for this request went back to stock before it was redeemed; send the redemption again with a new Idempotency-Key" });
   }
   const now = new Date(ctx.nowMs);
   const spend = decideRedemption(

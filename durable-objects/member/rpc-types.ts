@@ -59,6 +59,8 @@ export type RedeemCommand = WriteEnvelope & {
   code?: string;
   /** The RewardStock hold this redemption is made under; null for an unstocked reward. */
   holdToken?: string | null;
+  /** The stock already gave this request's unit back: the Member may only replay, never redeem anew. */
+  unitReturned?: boolean;
 };
 
 export type AdjustCommand = WriteEnvelope & { points: number; reason: string };

@@ -8,6 +8,8 @@ import { publishLevel } from "./stock-level";
 export const holdMs = 60_000;
 /** Consumed and released units are forgotten after this (well past the Member's key retention). */
 export const settledRetentionMs = 30 * 86_400_000;
+/** How long a reserve waits for units held by requests in flight before it answers "out of stock". */
+const inFlightWaitMs = 2_000;
 const lapsedHoldsPerRunMax = 50;
 const prunePerRunMax = 500;
 const retryMs = 5_000;
@@ -23,61 +25,92 @@ type HoldRow = { hold_id: string; member_id: string; day: string; status: UnitSt
  */
 export class RewardStock extends DurableObject<Env> {
   private publishing = false;
+  /** Reserves waiting for a held unit to move (see `reserve`). */
+  private waiting: (() => void)[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => applyStockSchema(ctx.storage.sql));
   }
 
+  /**
+   * Holds a unit for a redemption. A request the stock has seen before claims nothing new: its
+   * unit, live or already returned, is the one it had. When no unit is free but some are held by
+   * requests in flight, the answer waits (briefly) for them: a claim refused for want of points
+   * gives its unit back, and only then is "out of stock" the truth.
+   */
   async reserve(command: ReserveCommand): Promise<ReserveReply> {
     assertStockVersion(command.v);
-    const sql = this.ctx.storage.sql;
-    const nowMs = Date.now();
-    const reply = this.ctx.storage.transactionSync((): ReserveReply => {
-      const existing = sql.exec<HoldRow>("SELECT * FROM holds WHERE hold_id = ?", command.holdId).toArray()[0];
-      if (existing && existing.status !== "released") return { ok: true, token: existing.token ?? "" };
-      const totals = this.totals();
-      if (command.inventory !== null && totals.held + totals.issued + totals.consumed >= command.inventory) {
-        return { ok: false, code: "out_of_stock", message: "This reward is out of stock" };
+    const deadlineMs = Date.now() + inFlightWaitMs;
+    for (;;) {
+      const nowMs = Date.now();
+      const decision = this.ctx.storage.transactionSync(() => this.tryReserve(command, nowMs));
+      if (decision.kind === "wait" && nowMs < deadlineMs) {
+        await this.heldUnitMoves(deadlineMs);
+        continue;
       }
-      if (command.perDayCap !== null) {
-        const today = sql.exec<{ claimed: number }>("SELECT claimed FROM day_claims WHERE day = ?", command.day).toArray()[0]?.claimed ?? 0;
-        if (today >= command.perDayCap) return { ok: false, code: "daily_cap_reached", message: `This reward can be redeemed ${command.perDayCap} time(s) a day; try again tomorrow` };
+      const reply = decision.kind === "wait" ? decision.refusal : decision.reply;
+      if (decision.kind === "claimed" && !command.dryRun) {
+        this.publish();
+        await this.wakeBy(nowMs + holdMs);
       }
-      const token = crypto.randomUUID();
-      if (command.dryRun) return { ok: true, token };
-      if (existing) this.count("released", -1, existing.day, 0);
-      sql.exec(
-        `INSERT INTO holds (hold_id, member_id, day, status, token, expires_at_ms, updated_at_ms) VALUES (?, ?, ?, 'held', ?, ?, ?)
-         ON CONFLICT (hold_id) DO UPDATE SET status = 'held', day = excluded.day, token = excluded.token, expires_at_ms = excluded.expires_at_ms, updated_at_ms = excluded.updated_at_ms`,
-        command.holdId,
-        command.memberId,
-        command.day,
-        token,
-        nowMs + holdMs,
-        nowMs,
-      );
-      this.count("held", 1, command.day, 1);
-      sql.exec("UPDATE totals SET reward_id = ? WHERE id = 1 AND reward_id IS NULL", command.rewardId);
-      return { ok: true, token };
-    });
-    if (reply.ok && !command.dryRun) {
-      this.publish();
-      await this.wakeBy(nowMs + holdMs);
+      return reply;
     }
-    return reply;
+  }
+
+  private tryReserve(command: ReserveCommand, nowMs: number): { kind: "claimed" | "reply"; reply: ReserveReply } | { kind: "wait"; refusal: ReserveReply } {
+    const sql = this.ctx.storage.sql;
+    const existing = sql.exec<HoldRow>("SELECT * FROM holds WHERE hold_id = ?", command.holdId).toArray()[0];
+    if (existing) return { kind: "reply", reply: { ok: true, token: existing.token ?? "", live: existing.status !== "released" } };
+    const totals = this.totals();
+    const refusal = this.refusal(command, totals);
+    if (refusal) return totals.held > 0 ? { kind: "wait", refusal } : { kind: "reply", reply: refusal };
+    const token = crypto.randomUUID();
+    if (command.dryRun) return { kind: "reply", reply: { ok: true, token, live: true } };
+    sql.exec(
+      "INSERT INTO holds (hold_id, member_id, day, status, token, expires_at_ms, updated_at_ms) VALUES (?, ?, ?, 'held', ?, ?, ?)",
+      command.holdId,
+      command.memberId,
+      command.day,
+      token,
+      nowMs + holdMs,
+      nowMs,
+    );
+    this.count("held", 1, command.day, 1);
+    if (totals.reward_id === null) sql.exec("UPDATE totals SET reward_id = ? WHERE id = 1", command.rewardId);
+    return { kind: "claimed", reply: { ok: true, token, live: true } };
+  }
+
+  private refusal(command: ReserveCommand, totals: StockCounts): ReserveReply | null {
+    if (command.inventory !== null && totals.held + totals.issued + totals.consumed >= command.inventory) {
+      return { ok: false, code: "out_of_stock", message: "This reward is out of stock" };
+    }
+    if (command.perDayCap === null) return null;
+    const today = this.ctx.storage.sql.exec<{ claimed: number }>("SELECT claimed FROM day_claims WHERE day = ?", command.day).toArray()[0]?.claimed ?? 0;
+    return today >= command.perDayCap ? { ok: false, code: "daily_cap_reached", message: `This reward can be redeemed ${command.perDayCap} time(s) a day; try again tomorrow` } : null;
+  }
+
+  /** Resolves when a held unit moves (issued or given back), or at the deadline. */
+  private heldUnitMoves(deadlineMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
+    });
   }
 
   /** Moves the unit held for a redemption to follow the Member's durable state of it. Idempotent. */
   async follow(command: FollowCommand): Promise<UnitState | null> {
     assertStockVersion(command.v);
+    let heldMoved = false;
     const next = this.ctx.storage.transactionSync(() => {
       const hold = this.ctx.storage.sql.exec<HoldRow>("SELECT * FROM holds WHERE hold_id = ?", command.holdId).toArray()[0];
       if (!hold) return null;
       const state = unitFollowing(hold.status, hold.token, command.state, command.token);
       if (state !== hold.status) this.move(hold, state);
+      heldMoved = hold.status === "held" && state !== "held";
       return state;
     });
+    if (heldMoved) for (const resolve of this.waiting.splice(0)) resolve();
     this.publish();
     if (next === "consumed" || next === "released") await this.wakeBy(Date.now() + settledRetentionMs);
     return next;

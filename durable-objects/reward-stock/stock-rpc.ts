@@ -19,7 +19,8 @@ export type ReserveCommand = {
   dryRun?: boolean;
 };
 
-export type ReserveReply = { ok: true; token: string } | { ok: false; code: "out_of_stock" | "daily_cap_reached"; message: string };
+/** `live: false`: the stock has seen this request and its unit already went back (its hold lapsed, or it was settled). */
+export type ReserveReply = { ok: true; token: string; live: boolean } | { ok: false; code: "out_of_stock" | "daily_cap_reached"; message: string };
 
 /** What the Member durably says of a redemption: the unit held for it follows this. */
 export type FollowCommand = { v: typeof stockRpcVersion; holdId: string; state: RedemptionState; token: string | null };

@@ -108,12 +108,14 @@ redemptionRoutes.openapi(redeem, async (c) => {
   // sold-out answer costs one actor call. The unit then follows what the Member durably says.
   const stocked = isStocked(reward);
   let holdToken: string | null = null;
+  let unitReturned = false;
   if (stocked) {
     const day = dayIn(redeemingVenue?.timezone ?? program.config.timezone, new Date()).date;
     const hold: ReserveCommand = { v: stockRpcVersion, rewardId: reward.id, holdId: redemptionId, memberId: body.memberId, inventory: reward.inventory, perDayCap: reward.perDayCap, day, dryRun };
     const held = await callActor(c.env.REWARD_STOCK, reward.id, (stock) => stock.reserve(hold));
     if (!held.ok) throw new ApiError(422, held.code, held.message);
     holdToken = held.token;
+    unitReturned = !held.live;
   }
   const hash = requestHash("redeem", principal.kind === "venue" ? principal.venueId : "operator", body);
   const registration = { programId: program.id, memberId: body.memberId, redemptionId, rewardId: reward.id, idempotencyKey: key };
@@ -130,6 +132,7 @@ redemptionRoutes.openapi(redeem, async (c) => {
     purchaseCents: body.purchaseCents ?? null,
     code,
     holdToken,
+    unitReturned,
   }));
   if (!dryRun) {
     if (stocked) await followHold(c.env.REWARD_STOCK, reward.id, redemptionId, reply.redemption);

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { codeCandidate } from "../../domain/rewards/redemption-code";
 import { redemptionIdFor } from "../../domain/ids/derived-ids";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
+import { requestHash } from "../idempotency/request-hash";
 import { call } from "../../test/api";
 import { coalition, createReward, enroll, grant, memberView, newKey, redeem } from "../../test/ledger";
 import { crashNext } from "../../test/crash";
@@ -61,7 +62,7 @@ describe("a stock unit follows its redemption's durable state", () => {
     expect(await stockOf(rewardId, 1)).toMatchObject({ issued: 1, remaining: 0 });
   });
 
-  it("settles a hold whose Member call failed when it lapses, and refuses that call if it arrives after", async () => {
+  it("settles a hold whose Member call failed when it lapses, and refuses that call if it arrives after (defect 1)", async () => {
     const { program, venue, memberIds: [a], rewardId } = await stockedReward(1, 1);
     const key = newKey("lapse");
     await crashNext(env.MEMBER.getByName(a), "INSERT INTO redemptions");
@@ -77,7 +78,7 @@ describe("a stock unit follows its redemption's durable state", () => {
     const slow = await env.MEMBER.getByName(a).redeem({
       v: memberRpcVersion,
       idempotencyKey: key,
-      requestHash: "slow",
+      requestHash: requestHash("redeem", venue.id, { memberId: a, rewardId }),
       program: { id: program.id, config },
       reward,
       redeemingVenue: null,
@@ -87,11 +88,26 @@ describe("a stock unit follows its redemption's durable state", () => {
       holdToken: token,
     });
     expect([slow.status, (slow.body as { error: { code: string } }).error.code]).toEqual([409, "hold_lapsed"]);
+    // The client's retry with the same key gets that answer again, and claims nothing.
+    const retried = await redeem(venue.key, { memberId: a, rewardId }, key);
+    expect([retried.status, retried.json.error.code, retried.headers.get("Idempotent-Replayed")]).toEqual([409, "hold_lapsed", "true"]);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 0, remaining: 1 });
     expect((await memberView(a)).points.available).toBe(500);
-    // A retry through the API holds a fresh unit, which its redemption owns.
-    const retried = await redeem(venue.key, { memberId: a, rewardId }, newKey("after-lapse"));
-    expect(retried.status).toBe(201);
+    // A new key holds a fresh unit, which its redemption owns.
+    expect((await redeem(venue.key, { memberId: a, rewardId }, newKey("after-lapse"))).status).toBe(201);
     expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
+  });
+
+  it("refuses a crashed request retried after its hold lapsed, without claiming a unit", async () => {
+    const { venue, memberIds: [a], rewardId } = await stockedReward(1, 1);
+    const key = newKey("lapse-retry");
+    await crashNext(env.MEMBER.getByName(a), "INSERT INTO redemptions");
+    expect((await redeem(venue.key, { memberId: a, rewardId }, key)).status).toBe(500);
+    await lapseHolds(rewardId);
+    await runDurableObjectAlarm(env.REWARD_STOCK.getByName(rewardId));
+    const retried = await redeem(venue.key, { memberId: a, rewardId }, key);
+    expect([retried.status, retried.json.error.code]).toEqual([409, "hold_lapsed"]);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, released: 1, remaining: 1 });
   });
 
   it("confirms a slow redemption's unit from the Member's answer when the hold lapses before the follow-up", async () => {
@@ -113,6 +129,18 @@ describe("a stock unit follows its redemption's durable state", () => {
     expect(await stockOf(rewardId, 1)).toMatchObject({ issued: 1, remaining: 0 });
     expect(await runDurableObjectAlarm(env.MEMBER.getByName(a))).toBe(true);
     expect(await stockOf(rewardId, 1)).toMatchObject({ issued: 0, released: 1, remaining: 1 });
+  });
+
+  it("answers out_of_stock only when no unit is left: a claim refused for want of points gives its unit back first", async () => {
+    const { program, venues } = await coalition();
+    const poor = await Promise.all(Array.from({ length: 6 }, (_, index) => enroll(venues[0].key, `poor-${index}-${newKey()}`)));
+    const rich = await enroll(venues[0].key, `rich-${newKey()}`);
+    await grant(rich, 500);
+    const rewardId = (await createReward(program.id, { pointsCost: 100, inventory: 1 })).json.id as string;
+    const answers = await Promise.all([...poor, rich].map((memberId) => redeem(venues[0].key, { memberId, rewardId })));
+    expect(answers.slice(0, 6).map((answer) => answer.json.error.code)).toEqual(Array(6).fill("insufficient_points"));
+    expect(answers[6].status).toBe(201);
+    expect(await stockOf(rewardId, 1)).toMatchObject({ held: 0, issued: 1, remaining: 0 });
   });
 
   it("moves a consumed unit to consumed, and the catalog reads the level from the read side", async () => {
