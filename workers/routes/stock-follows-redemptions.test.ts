@@ -152,6 +152,30 @@ describe("a stock unit follows its redemption's durable state", () => {
   });
 });
 
+describe("a reward's stock stays small", () => {
+  it("forgets consumed and released units after 30 days without changing what is left", async () => {
+    const { venue, memberIds: [a, b], rewardId } = await stockedReward(3, 2);
+    const kept = await redeem(venue.key, { memberId: a, rewardId });
+    const usedKey = newKey("used");
+    const used = await redeem(venue.key, { memberId: b, rewardId }, usedKey);
+    await consume(venue.key, used.json.code);
+    const before = await stockOf(rewardId, 3);
+    expect(before).toMatchObject({ issued: 1, consumed: 1, remaining: 1 });
+    const stub = env.REWARD_STOCK.getByName(rewardId);
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec("UPDATE holds SET updated_at_ms = ? WHERE hold_id = ?", Date.now() - 31 * 86_400_000, used.json.redemptionId);
+    });
+    await runInDurableObject(stub, (instance) => instance.alarm());
+    const rows = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ hold_id: string }>("SELECT hold_id FROM holds").toArray().map((row) => row.hold_id));
+    expect(rows).toEqual([kept.json.redemptionId]);
+    expect(await stockOf(rewardId, 3)).toEqual(before);
+    // A late retry of the forgotten redemption holds a unit for a moment and gives it back: nothing claimed twice.
+    const late = await redeem(venue.key, { memberId: b, rewardId }, usedKey);
+    expect([late.status, late.headers.get("Idempotent-Replayed"), late.json.redemptionId]).toEqual([201, "true", used.json.redemptionId]);
+    expect(await stockOf(rewardId, 3)).toMatchObject({ held: 0, issued: 1, consumed: 1, remaining: 1 });
+  });
+});
+
 describe("redemption codes", () => {
   it("draws another code when the first candidate is taken in the program, and never opens another member's redemption (defect 6)", async () => {
     const { program, venue, memberIds: [a], rewardId } = await stockedReward(5, 1);
