@@ -26,7 +26,7 @@ type HoldRow = { hold_id: string; member_id: string; day: string; status: UnitSt
 export class RewardStock extends DurableObject<Env> {
   private publishing = false;
   /** Reserves waiting for a held unit to move (see `reserve`). */
-  private waiting: (() => void)[] = [];
+  private readonly waiting = new Set<() => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -93,8 +93,13 @@ export class RewardStock extends DurableObject<Env> {
   /** Resolves when a held unit moves (issued or given back), or at the deadline. */
   private heldUnitMoves(deadlineMs: number): Promise<void> {
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, deadlineMs - Date.now()));
+      this.waiting.add(done);
     });
   }
 
@@ -110,7 +115,7 @@ export class RewardStock extends DurableObject<Env> {
       heldMoved = hold.status === "held" && state !== "held";
       return state;
     });
-    if (heldMoved) for (const resolve of this.waiting.splice(0)) resolve();
+    if (heldMoved) for (const done of [...this.waiting]) done();
     this.publish();
     if (next === "consumed" || next === "released") await this.wakeBy(Date.now() + settledRetentionMs);
     return next;
