@@ -18,29 +18,38 @@ export const keyReusedReply = {
   },
 } as const;
 
-type Row = { request_hash: string; status: number; response: string };
-type RecordRow = { kind: "purchase" | "refund" | "redemption" | "adjustment"; id: string; request_hash: string | null; reply: string | null };
+type RecordRow = {
+  kind: "key" | "purchase" | "refund" | "redemption" | "adjustment";
+  id: string;
+  request_hash: string | null;
+  status: number | null;
+  reply: string | null;
+};
 
 /** Rebuilds a purchase's first answer from its row (its row holds no copy of the answer). */
 export type PurchaseReplay = (purchaseId: string) => StoredReply;
 
 /**
- * The record a key already made for this member, of any operation. Ids derive from the member and
- * the key, so one statement probes each operation's table by primary key; the record outlives the
- * key's retention, so a late retry still finds it.
+ * What a key already names for this member: a stored answer, or the record of any operation. Ids
+ * derive from the member and the key, so one statement probes the key and each operation's table
+ * by primary key; the records outlive the key's retention, so a late retry still finds them.
  */
 function recordOfKey(db: CountedSql, memberId: string, key: string): RecordRow | undefined {
   const ids = recordIdsFor(memberId, key);
-  return db.one<RecordRow>(
-    `SELECT 'purchase' AS kind, id, request_hash, NULL AS reply FROM purchases WHERE id = ?
-     UNION ALL SELECT 'refund', id, request_hash, reply FROM refunds WHERE id = ?
-     UNION ALL SELECT 'redemption', id, request_hash, reply FROM redemptions WHERE id = ?
-     UNION ALL SELECT 'adjustment', id, request_hash, reply FROM adjustments WHERE id = ?`,
+  const rows = db.all<RecordRow>(
+    `SELECT 'key' AS kind, key AS id, request_hash, status, response AS reply FROM idempotency WHERE key = ?
+     UNION ALL SELECT 'purchase', id, request_hash, NULL, NULL FROM purchases WHERE id = ?
+     UNION ALL SELECT 'refund', id, request_hash, NULL, reply FROM refunds WHERE id = ?
+     UNION ALL SELECT 'redemption', id, request_hash, NULL, reply FROM redemptions WHERE id = ?
+     UNION ALL SELECT 'adjustment', id, request_hash, NULL, reply FROM adjustments WHERE id = ?`,
+    key,
     ids.purchaseId,
     ids.refundId,
     ids.redemptionId,
     ids.adjustmentId,
   );
+  // A purchase from before records kept their own hash also has its stored answer under the key.
+  return rows.find((row) => row.kind === "key") ?? rows[0];
 }
 
 /**
@@ -62,15 +71,10 @@ export function runIdempotent<R extends StoredReply>(
 ): Replayable<R> | Replayable<typeof keyReusedReply> {
   const { key } = scope;
   if (key === undefined) return { ...apply(), replayed: false };
-  const stored = db.one<Row>("SELECT request_hash, status, response FROM idempotency WHERE key = ?", key);
-  if (stored) {
-    if (stored.request_hash !== requestHash) return { ...keyReusedReply, replayed: false };
-    return { status: stored.status, body: JSON.parse(stored.response), replayed: true } as Replayable<R>;
-  }
   const record = recordOfKey(db, scope.memberId, key);
   if (record) {
     if (record.request_hash !== requestHash) return { ...keyReusedReply, replayed: false };
-    const reply = record.kind === "purchase" ? purchaseReplay?.(record.id) : (JSON.parse(record.reply!) as StoredReply);
+    const reply = replayOf(record, purchaseReplay);
     if (!reply) return { ...keyReusedReply, replayed: false };
     return { ...reply, replayed: true } as Replayable<R>;
   }
@@ -85,6 +89,12 @@ export function runIdempotent<R extends StoredReply>(
     nowMs,
   );
   return { ...(reply as R), replayed: false };
+}
+
+function replayOf(record: RecordRow, purchaseReplay: PurchaseReplay | undefined): StoredReply | undefined {
+  if (record.kind === "key") return { status: record.status!, body: JSON.parse(record.reply!) };
+  if (record.kind === "purchase") return purchaseReplay?.(record.id);
+  return JSON.parse(record.reply!) as StoredReply;
 }
 
 /** Deletes keys past retention, a bounded batch per call; returns the time the next purge is due, if any. */
