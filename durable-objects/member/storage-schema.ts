@@ -1,3 +1,5 @@
+import { applySchemaSteps } from "../schema-steps";
+
 /**
  * The Member actor's SQLite tables, applied in order once per object. Append a step to change
  * the schema; never edit a step that has shipped (objects already ran it).
@@ -119,10 +121,5 @@ export function hasSchema(sql: SqlStorage): boolean {
 }
 
 export function applySchema(sql: SqlStorage): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-  const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-  const current = row?.version ?? 0;
-  for (let step = current; step < memberSchemaSteps.length; step++) sql.exec(memberSchemaSteps[step]);
-  if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", memberSchemaSteps.length);
-  else if (current < memberSchemaSteps.length) sql.exec("UPDATE schema_version SET version = ?", memberSchemaSteps.length);
+  applySchemaSteps(sql, memberSchemaSteps);
 }

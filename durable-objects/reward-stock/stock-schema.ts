@@ -1,3 +1,5 @@
+import { applySchemaSteps } from "../schema-steps";
+
 /**
  * The RewardStock actor's SQLite tables, applied in order once per object. Append a step to change
  * the schema; never edit a step that has shipped.
@@ -30,12 +32,7 @@ export const stockSchemaSteps: readonly string[] = [
    INSERT INTO day_claims (day, claimed) SELECT day, COUNT(*) FROM holds WHERE status != 'released' GROUP BY day;`,
 ];
 
+/** Objects from before versioning ran step 0 already: its statements are IF NOT EXISTS, so it runs again harmlessly. */
 export function applyStockSchema(sql: SqlStorage): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-  const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-  // Objects from before versioning ran step 0 already (its statements are IF NOT EXISTS).
-  const current = row?.version ?? 0;
-  for (let step = current; step < stockSchemaSteps.length; step++) sql.exec(stockSchemaSteps[step]);
-  if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", stockSchemaSteps.length);
-  else if (current < stockSchemaSteps.length) sql.exec("UPDATE schema_version SET version = ?", stockSchemaSteps.length);
+  applySchemaSteps(sql, stockSchemaSteps);
 }
