@@ -13,6 +13,7 @@ export default defineConfig(async () => ({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")),
                 OPERATOR_TOKEN: "test-operator-token",
+                APP_ORIGIN: "https://loyalty.test",
                 // The ledger model test: more runs, or a failing run replayed (workers/routes/ledger-model.test.ts).
                 LEDGER_MODEL_RUNS: process.env.LEDGER_MODEL_RUNS ?? "",
                 LEDGER_MODEL_SEED: process.env.LEDGER_MODEL_SEED ?? "",

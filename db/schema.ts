@@ -206,3 +206,32 @@ export const settlements = sqliteTable(
   },
   (table) => [index("settlements_program_at_idx").on(table.programId, table.atMs)],
 );
+
+/**
+ * Member sessions: an opaque random token in a cookie, stored here as its SHA-256 only. A session
+ * ends after `SESSION_IDLE_DAYS` unused or `SESSION_ABSOLUTE_DAYS` in any case, at logout, or when
+ * the member signs out everywhere (the Member actor's session epoch moves past `epoch`).
+ */
+export const memberSessions = sqliteTable(
+  "member_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    memberId: text("member_id").notNull(),
+    programId: text("program_id").notNull(),
+    epoch: integer("epoch").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    lastSeenAtMs: integer("last_seen_at_ms").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+  },
+  (table) => [index("member_sessions_member_idx").on(table.memberId)],
+);
+
+/** One-time login links a kiosk shows as a QR code: stored as the token's SHA-256, used once, 10 minutes. */
+export const loginLinks = sqliteTable("login_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  memberId: text("member_id").notNull(),
+  programId: text("program_id").notNull(),
+  createdBy: text("created_by").notNull(),
+  expiresAtMs: integer("expires_at_ms").notNull(),
+  usedAtMs: integer("used_at_ms"),
+});

@@ -55,6 +55,7 @@ processes.start(
     "--persist-to", stateDir,
     "--var", `TOKEN_ADDRESS:${token.address}`,
     "--var", `CHAIN_RPC_URL:${chainUrl}`,
+    "--var", `APP_ORIGIN:${apiUrl}`,
     "--show-interactive-dev-session=false",
   ],
   { echo: false },

@@ -4,6 +4,9 @@ import type { AppEnv } from "./app-env";
 import { defaultHook, notFound, onError } from "./errors/handlers";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { adjustmentRoutes } from "./routes/adjustments";
+import { authRoutes } from "./routes/auth";
+import { loginLinkRoutes } from "./routes/login-links";
+import { meRoutes } from "./routes/me";
 import { healthRoutes } from "./routes/health";
 import { memberRoutes } from "./routes/members";
 import { programMemberRoutes } from "./routes/program-members";
@@ -38,6 +41,9 @@ export function createApp() {
   app.route("/v1/programs", settlementRoutes);
   app.route("/v1/members", memberRoutes);
   app.route("/v1/members", adjustmentRoutes);
+  app.route("/v1/members", loginLinkRoutes);
+  app.route("/v1/auth", authRoutes);
+  app.route("/v1/me", meRoutes);
   app.route("/v1/members", projectionRebuildRoutes);
   app.route("/v1/purchases", purchaseRoutes);
   app.route("/v1", rewardRoutes);
@@ -52,6 +58,12 @@ export function createApp() {
     type: "http",
     scheme: "bearer",
     description: "A venue API key (vk_…), issued by the operator",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "memberSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: "loyalty_session",
+    description: "A member's session cookie (HttpOnly, SameSite=Lax), set by signing in; writes must also send Origin: APP_ORIGIN",
   });
   app.doc("/openapi.json", { openapi: "3.0.3", info: apiInfo, servers: [{ url: "/" }] });
   app.get("/docs", Scalar({ url: "/openapi.json", cdn: "/docs/scalar.js", pageTitle: "Loyalty engine API" }));

@@ -4,6 +4,7 @@ import { projectMemberEvents } from "./queues/projections";
 
 export { Member } from "../durable-objects/member/member";
 export { RewardStock } from "../durable-objects/reward-stock/reward-stock";
+export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
 
 // The queue names in wrangler.toml; one Worker consumes both.
 const outboxQueue = "loyalty-outbox";

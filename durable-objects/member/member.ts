@@ -172,6 +172,18 @@ export class Member extends DurableObject<Env> {
     return { programId: profile.programId, ...ledgerPage(this.store, limit, beforeSeq) };
   }
 
+  /** The member's session epoch (null: no such member); a session made under an older epoch is over. */
+  async sessionEpoch(): Promise<number | null> {
+    if (!this.currentProfile()) return null;
+    return this.db.one<{ session_epoch: number }>("SELECT session_epoch FROM counters WHERE id = 1")!.session_epoch;
+  }
+
+  /** Ends every session of the member at once: one write. */
+  async signOutEverywhere(): Promise<number | null> {
+    if (!this.currentProfile()) return null;
+    return this.db.one<{ session_epoch: number }>("UPDATE counters SET session_epoch = session_epoch + 1 WHERE id = 1 RETURNING session_epoch")!.session_epoch;
+  }
+
   /** The member's current projection, as one event: rebuilding the read side from the actors. */
   async projectionSnapshot(): Promise<MemberEvent | null> {
     const profile = this.currentProfile();

@@ -113,6 +113,8 @@ export const memberSchemaSteps: readonly string[] = [
    ALTER TABLE redemptions ADD COLUMN stocked INTEGER NOT NULL DEFAULT 0;
    CREATE TABLE lapsed_holds (redemption_id TEXT NOT NULL, hold_token TEXT NOT NULL, PRIMARY KEY (redemption_id, hold_token));
    CREATE TABLE stock_sync (redemption_id TEXT PRIMARY KEY, reward_id TEXT NOT NULL);`,
+  // Sessions older than the member's epoch are over: "sign out everywhere" is one write here.
+  `ALTER TABLE counters ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */

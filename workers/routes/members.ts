@@ -54,7 +54,7 @@ const enroll = createRoute({
   },
 });
 
-const MemberViewSchema = MemberProfileSchema.extend({
+export const MemberViewSchema = MemberProfileSchema.extend({
   points: z.object({
     available: z.number().int(),
     pending: z.number().int(),
@@ -69,7 +69,7 @@ const MemberViewSchema = MemberProfileSchema.extend({
   ),
 }).openapi("MemberView");
 
-const LedgerEntrySchema = z
+export const LedgerEntrySchema = z
   .object({
     seq: z.number().int(),
     kind: z.enum(["earn", "post", "redeem", "expire", "refund", "adjust", "settle"]),

@@ -13,3 +13,4 @@ type SecurityRequirement = Record<string, string[]>;
 
 export const operatorSecurity: SecurityRequirement[] = [{ operatorToken: [] }];
 export const operatorOrVenueSecurity: SecurityRequirement[] = [{ operatorToken: [] }, { venueKey: [] }];
+export const memberSecurity: SecurityRequirement[] = [{ memberSession: [] }];
