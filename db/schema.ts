@@ -235,3 +235,23 @@ export const loginLinks = sqliteTable("login_links", {
   expiresAtMs: integer("expires_at_ms").notNull(),
   usedAtMs: integer("used_at_ms"),
 });
+
+/** Sign-In with Ethereum nonces: single use, 5 minutes, bound to the program the member signs in to. */
+export const siweNonces = sqliteTable("siwe_nonces", {
+  nonce: text("nonce").primaryKey(),
+  programId: text("program_id").notNull(),
+  expiresAtMs: integer("expires_at_ms").notNull(),
+  usedAtMs: integer("used_at_ms"),
+});
+
+/** Which member a wallet belongs to, per program: one wallet is at most one member's in a program. */
+export const memberWallets = sqliteTable(
+  "member_wallets",
+  {
+    programId: text("program_id").notNull(),
+    address: text("address").notNull(),
+    memberId: text("member_id").notNull(),
+    linkedAt: text("linked_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.programId, table.address] }), index("member_wallets_member_idx").on(table.memberId)],
+);

@@ -1,4 +1,5 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { MemberProfileSchema } from "../../domain/members/member-profile";
 import type { AppEnv } from "../app-env";
 import { requireMember } from "../auth/require-member";
@@ -10,6 +11,9 @@ import { limitPerClient, signInLimits } from "../middleware/rate-limit";
 import { memberSecurity } from "../schemas/common";
 import { clearSessionCookie, setSessionCookie } from "../sessions/session-cookie";
 import { endSession, sessionLifetimes, startSession, useLoginLink } from "../sessions/session-store";
+import { issueNonce, verifySignIn } from "../sessions/siwe";
+import { memberForWallet } from "../members/wallet-member";
+import { findProgram } from "../programs/program-directory";
 
 const useLink = createRoute({
   operationId: "useLoginLink",
@@ -37,21 +41,81 @@ const logout = createRoute({
   responses: { 204: { description: "Signed out; the cookie is cleared" }, ...errorResponses(401, 403) },
 });
 
+const siweNonce = createRoute({
+  operationId: "siweNonce",
+  method: "post",
+  path: "/siwe/nonce",
+  tags: ["Sessions"],
+  summary: "A single-use Sign-In with Ethereum nonce (96 random bits, 5 minutes) for one program",
+  security: [],
+  middleware: [limitPerClient(signInLimits.perClient)] as const,
+  request: { body: { required: true, content: { "application/json": { schema: z.object({ programId: z.string().min(1).max(64) }).strict().openapi("SiweNonceRequest") } } } },
+  responses: {
+    201: { description: "Issued", content: { "application/json": { schema: z.object({ nonce: z.string(), expiresAt: z.string(), domain: z.string(), uri: z.string(), chainId: z.number().int() }).openapi("SiweNonce") } } },
+    ...errorResponses(400, 404, 413, 422, 429),
+  },
+});
+
+const siweVerify = createRoute({
+  operationId: "siweVerify",
+  method: "post",
+  path: "/siwe/verify",
+  tags: ["Sessions"],
+  summary: "Sign in with a signed EIP-4361 message: finds the program's member for the wallet or enrolls one; sets the session cookie",
+  description:
+    "Checks the domain and URI (APP_ORIGIN), the chain (CHAIN_ID), issuedAt/expirationTime/notBefore, the signature (an EOA by recovery, a contract wallet by EIP-1271 through CHAIN_RPC_URL) and the nonce (single use). Codes: siwe_malformed, siwe_domain_mismatch, siwe_uri_mismatch, siwe_chain_mismatch, siwe_expired, siwe_not_yet_valid, siwe_invalid_signature, siwe_nonce_invalid.",
+  security: [],
+  middleware: [limitPerClient(signInLimits.perClient)] as const,
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ message: z.string().min(1).max(4_096), signature: z.string().regex(/^0x[0-9a-fA-F]{2,2000}$/, "a 0x-prefixed hex signature") }).strict().openapi("SiweVerify") } },
+    },
+  },
+  responses: {
+    200: { description: "Signed in (Set-Cookie: loyalty_session)", content: { "application/json": { schema: z.object({ member: MemberProfileSchema, address: z.string(), sessionExpiresAt: z.string() }) } } },
+    ...errorResponses(400, 401, 404, 413, 422, 429),
+  },
+});
+
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+authRoutes.openapi(siweNonce, async (c) => {
+  const { programId } = c.req.valid("json");
+  await findProgram(c.env.DB, programId);
+  const issued = await issueNonce(c.env.DB, programId, Date.now());
+  const origin = new URL(c.env.APP_ORIGIN);
+  return c.json({ nonce: issued.nonce, expiresAt: new Date(issued.expiresAtMs).toISOString(), domain: origin.host, uri: origin.origin, chainId: Number(c.env.CHAIN_ID) }, 201);
+});
+
+authRoutes.openapi(siweVerify, async (c) => {
+  const { message, signature } = c.req.valid("json");
+  const nowMs = Date.now();
+  const { address, programId } = await verifySignIn(c.env, message, signature, nowMs);
+  const memberId = await memberForWallet(c.env, programId, address);
+  const { profile, session } = await startMemberSession(c, memberId, programId, nowMs);
+  return c.json({ member: profile, address, sessionExpiresAt: new Date(session.expiresAtMs).toISOString() }, 200);
+});
+
+/** Starts a session for a member the request has proved to be, and sets its cookie. */
+async function startMemberSession(c: Context<AppEnv>, memberId: string, programId: string, nowMs: number) {
+  const [profile, epoch] = await Promise.all([
+    callActor(c.env.MEMBER, memberId, (actor) => actor.profile()),
+    callActor(c.env.MEMBER, memberId, (actor) => actor.sessionEpoch()),
+  ]);
+  if (profile.status === 404 || epoch === null) throw new ApiError(404, "member_not_found", "This member no longer exists");
+  const session = await startSession(c.env.DB, { memberId, programId, epoch }, sessionLifetimes(c.env), nowMs);
+  setSessionCookie(c, session.token, session.expiresAtMs);
+  return { profile: profile.body, session };
+}
 
 authRoutes.openapi(useLink, async (c) => {
   const { token } = c.req.valid("json");
   const nowMs = Date.now();
   const member = await useLoginLink(c.env.DB, token, nowMs);
   if (!member) throw new ApiError(404, "login_link_invalid", "This login link was already used, has expired or never existed; ask for a new one");
-  const [profile, epoch] = await Promise.all([
-    callActor(c.env.MEMBER, member.memberId, (actor) => actor.profile()),
-    callActor(c.env.MEMBER, member.memberId, (actor) => actor.sessionEpoch()),
-  ]);
-  if (profile.status === 404 || epoch === null) throw new ApiError(404, "member_not_found", "This member no longer exists");
-  const session = await startSession(c.env.DB, { ...member, epoch }, sessionLifetimes(c.env), nowMs);
-  setSessionCookie(c, session.token, session.expiresAtMs);
-  return c.json({ member: profile.body, sessionExpiresAt: new Date(session.expiresAtMs).toISOString() }, 200);
+  const { profile, session } = await startMemberSession(c, member.memberId, member.programId, nowMs);
+  return c.json({ member: profile, sessionExpiresAt: new Date(session.expiresAtMs).toISOString() }, 200);
 });
 
 authRoutes.openapi(logout, async (c) => {
