@@ -7,6 +7,8 @@ import { adjustmentRoutes } from "./routes/adjustments";
 import { authRoutes } from "./routes/auth";
 import { loginLinkRoutes } from "./routes/login-links";
 import { meRoutes } from "./routes/me";
+import { meRewardRoutes } from "./routes/me-rewards";
+import { meWalletRoutes } from "./routes/me-wallets";
 import { healthRoutes } from "./routes/health";
 import { memberRoutes } from "./routes/members";
 import { programMemberRoutes } from "./routes/program-members";
@@ -44,6 +46,8 @@ export function createApp() {
   app.route("/v1/members", loginLinkRoutes);
   app.route("/v1/auth", authRoutes);
   app.route("/v1/me", meRoutes);
+  app.route("/v1/me", meRewardRoutes);
+  app.route("/v1/me", meWalletRoutes);
   app.route("/v1/members", projectionRebuildRoutes);
   app.route("/v1/purchases", purchaseRoutes);
   app.route("/v1", rewardRoutes);

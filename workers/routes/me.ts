@@ -47,10 +47,13 @@ const signOutEverywhere = createRoute({
 
 export const meRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
-function memberOf(principal: Principal): string {
+/** The signed-in member (routes behind `requireMember` always have one). */
+export function signedInMember(principal: Principal): { memberId: string; programId: string } {
   if (principal.kind !== "member") throw new ApiError(401, "unauthorized", "Sign in first: this route needs a member session");
-  return principal.memberId;
+  return principal;
 }
+
+const memberOf = (principal: Principal) => signedInMember(principal).memberId;
 
 meRoutes.openapi(getMe, async (c) => {
   const memberId = memberOf(c.get("principal"));

@@ -1,22 +1,14 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { redemptionIdFor } from "../../domain/ids/derived-ids";
-import { codeCandidate } from "../../domain/rewards/redemption-code";
-import { dayIn } from "../../domain/time/calendar";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
-import { type ReserveCommand, stockRpcVersion } from "../../durable-objects/reward-stock/stock-rpc";
 import type { AppEnv } from "../app-env";
 import { callActor } from "../ledger/call-actor";
-import { assertProgramAccess } from "../auth/principal";
 import { requireAuth } from "../auth/require-auth";
-import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { requireIdempotencyKey } from "../idempotency/idempotency-key";
-import { requestHash } from "../idempotency/request-hash";
-import { actorReply, programContext, programVenues } from "../ledger/contexts";
-import { requireMemberId } from "../members/member-id";
-import { findReward, isStocked, rewardRules } from "../rewards/reward-catalog";
-import { findCode, forgetCode, registerCode } from "../rewards/redemption-codes";
+import { actorReply, programContext } from "../ledger/contexts";
+import { findCode } from "../rewards/redemption-codes";
+import { redeemForPrincipal } from "../rewards/redeem-flow";
 import { DryRunQuerySchema, MemberIdSchema, RequiredKeyHeaderSchema } from "../schemas/ledger";
 import { operatorOrVenueSecurity } from "../schemas/common";
 
@@ -30,7 +22,7 @@ const RedeemSchema = z
   .strict()
   .openapi("Redeem");
 
-const RedemptionSchema = z
+export const RedemptionSchema = z
   .object({
     redemptionId: z.string(),
     code: z.string().openapi({ description: "Single-use code the venue consumes: 7 characters and a check character, Crockford base32", example: "K7QZ-3M9D" }),
@@ -91,67 +83,10 @@ export const redemptionRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 redemptionRoutes.openapi(redeem, async (c) => {
   const body = c.req.valid("json");
-  const principal = c.get("principal");
-  const key = requireIdempotencyKey(c);
   const dryRun = c.req.valid("query").dryRun === "true";
-  requireMemberId(body.memberId);
-  const rewardRow = await findReward(c.env.DB, body.rewardId);
-  assertProgramAccess(principal, rewardRow.programId);
-  const [program, venues] = await Promise.all([programContext(c.env.DB, rewardRow.programId), programVenues(c.env.DB, rewardRow.programId)]);
-  const redemptionId = redemptionIdFor(body.memberId, key);
-  const venueId = principal.kind === "venue" ? principal.venueId : body.venueId;
-  const redeemingVenue = venueId ? (venues.find((venue) => venue.id === venueId) ?? null) : null;
-  if (venueId && !redeemingVenue) throw new ApiError(404, "venue_not_found", `No venue ${venueId} in this program`);
-  const reward = rewardRules(rewardRow);
-
-  // The stock (inventory, per-day cap) is held first in the one place that serialises it, so a
-  // sold-out answer costs one actor call. The unit then follows what the Member durably says.
-  const stocked = isStocked(reward);
-  let holdToken: string | null = null;
-  let unitReturned = false;
-  if (stocked) {
-    const day = dayIn(redeemingVenue?.timezone ?? program.config.timezone, new Date()).date;
-    const hold: ReserveCommand = { v: stockRpcVersion, rewardId: reward.id, holdId: redemptionId, memberId: body.memberId, inventory: reward.inventory, perDayCap: reward.perDayCap, day, dryRun };
-    const held = await callActor(c.env.REWARD_STOCK, reward.id, (stock) => stock.reserve(hold));
-    if (!held.ok) throw new ApiError(422, held.code, held.message);
-    holdToken = held.token;
-    unitReturned = !held.live;
-  }
-  const hash = requestHash("redeem", principal.kind === "venue" ? principal.venueId : "operator", body);
-  const registration = { programId: program.id, memberId: body.memberId, redemptionId, rewardId: reward.id, idempotencyKey: key };
-  const code = dryRun ? codeCandidate(body.memberId, key, 0) : await registerCode(c.env.DB, registration);
-  const reply = await callActor(c.env.MEMBER, body.memberId, (member) => member.redeem({
-    v: memberRpcVersion,
-    idempotencyKey: key,
-    requestHash: hash,
-    dryRun,
-    program,
-    reward,
-    redeemingVenue,
-    nonCoalitionVenueIds: venues.filter((venue) => !venue.participatesInCoalition).map((venue) => venue.id),
-    purchaseCents: body.purchaseCents ?? null,
-    code,
-    holdToken,
-    unitReturned,
-  }));
-  if (!dryRun) {
-    if (stocked) await followHold(c.env.REWARD_STOCK, reward.id, redemptionId, reply.redemption);
-    if (reply.redemption.state === "absent") c.executionCtx.waitUntil(forgetCode(c.env.DB, program.id, code, redemptionId).catch(() => undefined));
-  }
+  const reply = await redeemForPrincipal(c.env, c.executionCtx, c.get("principal"), body, requireIdempotencyKey(c), dryRun);
   return c.json(actorReply<z.infer<typeof RedemptionSchema>>(c, reply), 201);
 });
-
-/**
- * The unit follows the redemption's durable state at once. If this call fails the hold lapses and
- * the stock's alarm asks the Member, so a lost call delays the unit's return, never loses it.
- */
-async function followHold(stocks: Env["REWARD_STOCK"], rewardId: string, holdId: string, redemption: { state: "issued" | "consumed" | "cancelled" | "absent"; token: string | null }) {
-  try {
-    await callActor(stocks, rewardId, (stock) => stock.follow({ v: stockRpcVersion, holdId, ...redemption }));
-  } catch (error) {
-    console.error("stock follow failed; the hold's lapse settles it", error);
-  }
-}
 
 function codeScope(principal: AppEnv["Variables"]["principal"], programId: string | undefined) {
   return principal.kind === "venue" ? principal.programId : programId;

@@ -1,13 +1,10 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { rewardStockLevels, rewards } from "../../db/schema";
+import { rewards } from "../../db/schema";
 import { RewardRulesSchema, rewardTypes, unrestricted } from "../../domain/rewards/reward-rules";
-import { dayIn } from "../../domain/time/calendar";
-import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
-import { callActor } from "../ledger/call-actor";
-import { assertMemberAccess, assertProgramAccess } from "../auth/principal";
+import { assertProgramAccess } from "../auth/principal";
 import { randomToken } from "../auth/crypto";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
@@ -15,10 +12,10 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { IdempotencyKeyHeaderSchema } from "../idempotency/idempotency-key";
 import { runOperatorWrite } from "../idempotency/operator-idempotency";
-import { programContext, programVenues } from "../ledger/contexts";
-import { requireMemberId } from "../members/member-id";
+import { programVenues } from "../ledger/contexts";
 import { findProgram } from "../programs/program-directory";
-import { findReward, forgetReward, isStocked, rewardRules } from "../rewards/reward-catalog";
+import { findReward, forgetReward, rewardRules } from "../rewards/reward-catalog";
+import { catalogForMember } from "../rewards/member-catalog";
 import { operatorOrVenueSecurity, operatorSecurity, IdParamsSchema } from "../schemas/common";
 
 const RewardSchema = RewardRulesSchema.extend({ createdAt: z.string() }).openapi("Reward");
@@ -48,7 +45,7 @@ const CreateRewardSchema = z
 const UpdateRewardSchema = z.object(rewardFields).partial().strict().openapi("UpdateReward");
 
 
-const EligibilitySchema = z
+export const EligibilitySchema = z
   .object({
     reward: RewardSchema,
     eligible: z.boolean(),
@@ -188,47 +185,6 @@ rewardRoutes.openapi(withdrawReward, async (c) => {
 
 rewardRoutes.openapi(memberCatalog, async (c) => {
   const query = c.req.valid("query");
-  const principal = c.get("principal");
-  requireMemberId(query.memberId);
-  const profile = await callActor(c.env.MEMBER, query.memberId, (member) => member.profile());
-  if (profile.status === 404) throw new ApiError(404, "member_not_found", `No member ${query.memberId}`);
-  const programId = profile.body.programId;
-  assertMemberAccess(principal, programId, query.memberId);
-  const [program, venues, rows] = await Promise.all([
-    programContext(c.env.DB, programId),
-    programVenues(c.env.DB, programId),
-    drizzle(c.env.DB).select().from(rewards).where(and(eq(rewards.programId, programId), eq(rewards.active, true))).orderBy(asc(rewards.createdAt)).limit(200),
-  ]);
-  const venueId = query.venueId ?? (principal.kind === "venue" ? principal.venueId : undefined);
-  const redeemingVenue = venueId ? (venues.find((venue) => venue.id === venueId) ?? null) : null;
-  if (venueId && !redeemingVenue) throw new ApiError(404, "venue_not_found", `No venue ${venueId} in this program`);
-  const catalog = rows.map(rewardRules);
-  const memberSide = await callActor(c.env.MEMBER, query.memberId, (member) => member.eligibility({
-    v: memberRpcVersion,
-    program,
-    rewards: catalog,
-    redeemingVenue,
-    nonCoalitionVenueIds: venues.filter((venue) => !venue.participatesInCoalition).map((venue) => venue.id),
-    purchaseCents: query.purchaseCents ?? null,
-  }));
-  const today = dayIn(redeemingVenue?.timezone ?? program.config.timezone, new Date()).date;
-  // Stock levels come from the read side in one query, not one actor call per reward: the catalog
-  // is advice, and a redemption still asks the reward's stock itself.
-  const stockedIds = catalog.filter(isStocked).map((reward) => reward.id);
-  const levels = stockedIds.length === 0 ? [] : await drizzle(c.env.DB).select().from(rewardStockLevels).where(inArray(rewardStockLevels.rewardId, stockedIds));
-  const levelOf = new Map(levels.map((level) => [level.rewardId, level]));
-  const result = catalog.map((reward, index) => {
-    const level = levelOf.get(reward.id);
-    const remaining = reward.inventory === null ? null : Math.max(0, reward.inventory - (level?.claimed ?? 0));
-    const claimedToday = level?.days.find((entry) => entry.day === today)?.claimed ?? 0;
-    const stockReason =
-      remaining === 0
-        ? { code: "out_of_stock", message: "This reward is out of stock" }
-        : reward.perDayCap !== null && claimedToday >= reward.perDayCap
-          ? { code: "daily_cap_reached", message: `This reward can be redeemed ${reward.perDayCap} time(s) a day` }
-          : null;
-    const reason = memberSide?.[index].reason ?? stockReason;
-    return { reward: { ...reward, createdAt: rows[index].createdAt }, eligible: reason === null, reason, remaining };
-  });
-  return c.json({ memberId: query.memberId, rewards: result }, 200);
+  const rewards = await catalogForMember(c.env, c.get("principal"), query.memberId, query);
+  return c.json({ memberId: query.memberId, rewards }, 200);
 });
