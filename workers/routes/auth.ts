@@ -8,7 +8,7 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { callActor } from "../ledger/call-actor";
 import { limitPerClient, signInLimits } from "../middleware/rate-limit";
-import { memberSecurity } from "../schemas/common";
+import { SignedMessageSchema, memberSecurity } from "../schemas/common";
 import { clearSessionCookie, setSessionCookie } from "../sessions/session-cookie";
 import { endSession, sessionLifetimes, startSession, useLoginLink } from "../sessions/session-store";
 import { issueNonce, verifySignIn } from "../sessions/siwe";
@@ -69,7 +69,7 @@ const siweVerify = createRoute({
   request: {
     body: {
       required: true,
-      content: { "application/json": { schema: z.object({ message: z.string().min(1).max(4_096), signature: z.string().regex(/^0x[0-9a-fA-F]{2,2000}$/, "a 0x-prefixed hex signature") }).strict().openapi("SiweVerify") } },
+      content: { "application/json": { schema: SignedMessageSchema } },
     },
   },
   responses: {

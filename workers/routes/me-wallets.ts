@@ -8,7 +8,7 @@ import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { limitPerClient, signInLimits } from "../middleware/rate-limit";
-import { memberSecurity } from "../schemas/common";
+import { SignedMessageSchema, memberSecurity } from "../schemas/common";
 import { verifySignIn } from "../sessions/siwe";
 import { signedInMember } from "./me";
 
@@ -35,7 +35,7 @@ const linkWallet = createRoute({
   description: "409 wallet_linked_elsewhere when the wallet belongs to another member of the program.",
   security: memberSecurity,
   middleware: [requireMember(), limitPerClient(signInLimits.perClient)] as const,
-  request: { body: { required: true, content: { "application/json": { schema: z.object({ message: z.string().min(1).max(4_096), signature: z.string().regex(/^0x[0-9a-fA-F]{2,2000}$/) }).strict().openapi("LinkWallet") } } } },
+  request: { body: { required: true, content: { "application/json": { schema: SignedMessageSchema } } } },
   responses: { 201: { description: "Linked (200 when it already was)", content: { "application/json": { schema: WalletSchema } } }, ...errorResponses(400, 401, 403, 409, 413, 422, 429) },
 });
 

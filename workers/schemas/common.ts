@@ -14,3 +14,12 @@ type SecurityRequirement = Record<string, string[]>;
 export const operatorSecurity: SecurityRequirement[] = [{ operatorToken: [] }];
 export const operatorOrVenueSecurity: SecurityRequirement[] = [{ operatorToken: [] }, { venueKey: [] }];
 export const memberSecurity: SecurityRequirement[] = [{ memberSession: [] }];
+
+/** A Sign-In with Ethereum message (EIP-4361) and its signature, to sign in or to link a wallet. */
+export const SignedMessageSchema = z
+  .object({
+    message: z.string().min(1).max(4_096),
+    signature: z.string().regex(/^0x[0-9a-fA-F]{2,2000}$/, "a 0x-prefixed hex signature"),
+  })
+  .strict()
+  .openapi("SignedMessage");
