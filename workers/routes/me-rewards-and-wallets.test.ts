@@ -3,16 +3,10 @@ import { SiweMessage } from "siwe";
 import { describe, expect, it } from "vitest";
 import { call } from "../../test/api";
 import { coalition, createReward, enroll, grant, newKey } from "../../test/ledger";
+import { appOrigin, fromNewClient, signInByLink } from "../../test/sessions";
 
-const origin = "https://loyalty.test";
-let clients = 0;
-const fromNewClient = () => ({ "CF-Connecting-IP": `198.18.0.${++clients % 250}` });
-
-async function sessionFor(venueKey: string, memberId: string): Promise<string> {
-  const link = await call("POST", `/v1/members/${memberId}/login-links`, { token: venueKey });
-  const used = await call("POST", "/v1/auth/login-links/use", { token: null, body: { token: link.json.token }, headers: fromNewClient() });
-  return /loyalty_session=[^;]+/.exec(used.headers.get("Set-Cookie") ?? "")![0];
-}
+const origin = appOrigin;
+const sessionFor = async (venueKey: string, memberId: string) => (await signInByLink(venueKey, memberId)).cookie;
 
 async function signedMessage(programId: string, wallet: { address: string; signMessage(message: string): Promise<string> }) {
   const nonce = (await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId }, headers: fromNewClient() })).json.nonce;

@@ -2,21 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call } from "../../test/api";
 import { coalition, enroll } from "../../test/ledger";
+import { appOrigin, fromNewClient, signInByLink } from "../../test/sessions";
 
-const origin = "https://loyalty.test";
-let clients = 0;
-/** Each sign-in from its own client address, so the per-client limit only bites where a test means it to. */
-const fromNewClient = () => ({ "CF-Connecting-IP": `198.51.100.${++clients % 250}` });
-
-async function signInByLink(venueKey: string, memberId: string) {
-  const link = await call("POST", `/v1/members/${memberId}/login-links`, { token: venueKey });
-  expect(link.status).toBe(201);
-  const used = await call("POST", "/v1/auth/login-links/use", { token: null, body: { token: link.json.token }, headers: fromNewClient() });
-  expect(used.status).toBe(200);
-  const cookie = /loyalty_session=([^;]+)/.exec(used.headers.get("Set-Cookie") ?? "")?.[1];
-  if (!cookie) throw new Error("no session cookie");
-  return { cookie: `loyalty_session=${cookie}`, setCookie: used.headers.get("Set-Cookie")!, link: link.json };
-}
+const origin = appOrigin;
 
 const asMember = (cookie: string, method: string, path: string, headers: Record<string, string> = {}) =>
   call(method, path, { token: null, headers: { Cookie: cookie, ...headers } });

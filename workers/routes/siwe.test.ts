@@ -2,9 +2,8 @@ import { Wallet } from "ethers";
 import { SiweMessage } from "siwe";
 import { describe, expect, it } from "vitest";
 import { call, createProgram } from "../../test/api";
+import { fromNewClient } from "../../test/sessions";
 
-let clients = 0;
-const fromNewClient = () => ({ "CF-Connecting-IP": `192.0.2.${++clients % 250}` });
 const minuteMs = 60_000;
 
 async function nonceFor(programId: string) {
