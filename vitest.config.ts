@@ -25,7 +25,7 @@ export default defineConfig(async () => ({
         ],
         test: {
           name: "workerd",
-          include: ["workers/**/*.test.ts", "durable-objects/**/*.test.ts", "domain/**/*.test.ts"],
+          include: ["workers/**/*.test.ts", "durable-objects/**/*.test.ts", "domain/**/*.test.ts", "web/**/*.test.{ts,tsx}"],
           setupFiles: ["./test/apply-migrations.ts"],
         },
       },
@@ -33,7 +33,7 @@ export default defineConfig(async () => ({
         test: {
           name: "node",
           environment: "node",
-          include: ["contracts/**/*.test.ts", "test/node/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["contracts/**/*.test.ts", "test/node/**/*.test.ts", "test/browser/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts"],
           globalSetup: ["./test/hardhat-node.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

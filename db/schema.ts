@@ -73,6 +73,12 @@ export const members = sqliteTable(
       .where(sql`${table.externalRef} IS NOT NULL`),
     uniqueIndex("members_referral_code_idx").on(table.referralCode),
     index("members_program_enrolled_idx").on(table.programId, table.enrolledAt, table.id),
+    // Kiosk look-ups (listMembers filters). Emails are stored as typed, so the index is on
+    // lower(email) and the look-up compares it with a lower-cased query (z.email() is ASCII-only).
+    // enrolled_at, id end each index so the page order comes from it: without them SQLite walks
+    // members_program_enrolled_idx over the whole program to skip the sort.
+    index("members_program_email_idx").on(table.programId, sql`lower(${table.email})`, table.enrolledAt, table.id),
+    index("members_program_phone_idx").on(table.programId, table.phone, table.enrolledAt, table.id),
   ],
 );
 
@@ -254,4 +260,21 @@ export const memberWallets = sqliteTable(
     linkedAt: text("linked_at").notNull(),
   },
   (table) => [primaryKey({ columns: [table.programId, table.address] }), index("member_wallets_member_idx").on(table.memberId)],
+);
+
+/**
+ * Kiosk sessions: staff sign a tablet in once with the venue key, and the tablet holds only this
+ * session's opaque token in an HttpOnly cookie (stored here as its SHA-256). Revoking the key ends them.
+ */
+export const kioskSessions = sqliteTable(
+  "kiosk_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    keyId: text("key_id").notNull(),
+    venueId: text("venue_id").notNull(),
+    programId: text("program_id").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+  },
+  (table) => [index("kiosk_sessions_key_idx").on(table.keyId)],
 );

@@ -35,3 +35,6 @@ if (!existsSync(scalarBundle)) {
 }
 mkdirSync("web/public/docs", { recursive: true });
 copyFileSync(scalarBundle, "web/public/docs/scalar.js");
+
+// The pages' client scripts, bundled into web/public/assets.
+await import("./build-web.mjs");

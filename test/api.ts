@@ -14,7 +14,7 @@ export async function call(method: string, path: string, options: CallOptions = 
     body = JSON.stringify(options.body);
     headers["Content-Type"] ??= "application/json";
   }
-  const response = await exports.default.fetch(`https://loyalty.test${path}`, { method, headers, body });
+  const response = await exports.default.fetch(`https://loyalty.test${path}`, { method, headers, body, redirect: "manual" });
   const text = await response.text();
   const json: any = text.length > 0 && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text;
   return { status: response.status, headers: response.headers, json };

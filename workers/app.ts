@@ -20,6 +20,8 @@ import { rewardRoutes } from "./routes/rewards";
 import { settlementRoutes } from "./routes/settlements";
 import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
+import { kioskPages } from "../web/routes/kiosk-pages";
+import { memberPages } from "../web/routes/member-pages";
 
 export const apiInfo = {
   title: "Loyalty engine API",
@@ -52,6 +54,9 @@ export function createApp() {
   app.route("/v1/purchases", purchaseRoutes);
   app.route("/v1", rewardRoutes);
   app.route("/v1/redemptions", redemptionRoutes);
+  // The web app: the member portal and the kiosk screen, server-rendered over the same flows.
+  app.route("/kiosk", kioskPages);
+  app.route("/", memberPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",

@@ -17,11 +17,17 @@ export function memberView(store: LedgerStore, profile: MemberProfile, config: P
       horizonMs,
     )
     .map((row) => ({ points: row.points, expiresAt: new Date(row.expires_at_ms).toISOString() }));
+  const pendingPostings = store.db
+    .all<{ id: string; venue_id: string; points: number; posts_at_ms: number }>(
+      "SELECT id, venue_id, points - reversed_points AS points, posts_at_ms FROM purchases WHERE status = 'pending' ORDER BY posts_at_ms LIMIT 20",
+    )
+    .map((row) => ({ purchaseId: row.id, venueId: row.venue_id, points: row.points, postsAt: new Date(row.posts_at_ms).toISOString() }));
   return {
     ...profile,
     points: {
       available: store.balance(),
       pending: store.pendingPoints(),
+      pendingPostings,
       lifetime: counters.lifetime_points,
       debt: counters.debt,
       expiringSoon,
@@ -56,4 +62,22 @@ export function ledgerPage(store: LedgerStore, limit: number, beforeSeq: number 
     })),
     nextBeforeSeq: rows.length > limit ? page[page.length - 1].seq : null,
   };
+}
+
+type RedemptionRow = { id: string; reward_id: string; code: string; venue_id: string | null; points: number; status: string; created_at_ms: number; updated_at_ms: number };
+
+/** The member's latest redemptions, newest first: what the member shows at the venue, and what was used. */
+export function recentRedemptions(store: LedgerStore, limit: number) {
+  return store.db
+    .all<RedemptionRow>("SELECT id, reward_id, code, venue_id, points, status, created_at_ms, updated_at_ms FROM redemptions ORDER BY created_at_ms DESC LIMIT ?", Math.min(limit, ledgerPageMax))
+    .map((row) => ({
+      id: row.id,
+      rewardId: row.reward_id,
+      code: row.code,
+      venueId: row.venue_id,
+      points: row.points,
+      status: row.status,
+      createdAt: new Date(row.created_at_ms).toISOString(),
+      updatedAt: new Date(row.updated_at_ms).toISOString(),
+    }));
 }

@@ -11,7 +11,7 @@ import { idempotencyRetentionMs, purgeExpiredKeys, runIdempotent } from "./idemp
 import { assertLedgerInvariants } from "./invariants";
 import { LedgerStore } from "./ledger-store";
 import type { MemberEvent, SettlementRecord } from "./member-events";
-import { ledgerPage, memberView } from "./member-view";
+import { ledgerPage, recentRedemptions, memberView } from "./member-view";
 import { emitEvent, eventsAfter, snapshotEvent, hasUnsent, markSent, pruneSent, sentEventRetentionMs, unsentOutbox } from "./outbox";
 import { insertProfile, readProfile } from "./profile-store";
 import { recordPurchase, replayPurchase } from "./purchase";
@@ -170,6 +170,11 @@ export class Member extends DurableObject<Env> {
     const profile = this.currentProfile();
     if (!profile) return null;
     return { programId: profile.programId, ...ledgerPage(this.store, limit, beforeSeq) };
+  }
+
+  async redemptions(limit: number) {
+    if (!this.currentProfile()) return null;
+    return recentRedemptions(this.store, limit);
   }
 
   /** The member's session epoch (null: no such member); a session made under an older epoch is over. */

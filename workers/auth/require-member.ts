@@ -2,11 +2,10 @@ import type { MiddlewareHandler } from "hono";
 import { needsTouch, sessionState } from "../../domain/sessions/session-rules";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
+import { assertSameOrigin } from "./same-origin";
 import { callActor } from "../ledger/call-actor";
 import { readSessionCookie } from "../sessions/session-cookie";
 import { findSession, sessionLifetimes, touchSession } from "../sessions/session-store";
-
-const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Authenticates a member by the session cookie. Cookie-authenticated writes must also come from the
@@ -14,9 +13,7 @@ const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function requireMember(): MiddlewareHandler<AppEnv> {
   return async function requireMember(c, next) {
-    if (!safeMethods.has(c.req.method) && c.req.header("Origin") !== c.env.APP_ORIGIN) {
-      throw new ApiError(403, "cross_origin_refused", `A signed-in write must come from ${c.env.APP_ORIGIN}; this request's Origin is ${c.req.header("Origin") ?? "missing"}`);
-    }
+    assertSameOrigin(c);
     const token = readSessionCookie(c);
     if (!token) throw new ApiError(401, "unauthorized", "Sign in first: this route needs a member session");
     const session = await findSession(c.env.DB, token);

@@ -11,7 +11,7 @@ import { limitPerClient, signInLimits } from "../middleware/rate-limit";
 import { SignedMessageSchema, memberSecurity } from "../schemas/common";
 import { clearSessionCookie, setSessionCookie } from "../sessions/session-cookie";
 import { endSession, sessionLifetimes, startSession, useLoginLink } from "../sessions/session-store";
-import { issueNonce, verifySignIn } from "../sessions/siwe";
+import { issueNonce, signInMessage, verifySignIn } from "../sessions/siwe";
 import { memberForWallet } from "../members/wallet-member";
 import { findProgram } from "../programs/program-directory";
 
@@ -49,9 +49,24 @@ const siweNonce = createRoute({
   summary: "A single-use Sign-In with Ethereum nonce (96 random bits, 5 minutes) for one program",
   security: [],
   middleware: [limitPerClient(signInLimits.perClient)] as const,
-  request: { body: { required: true, content: { "application/json": { schema: z.object({ programId: z.string().min(1).max(64) }).strict().openapi("SiweNonceRequest") } } } },
+  request: { body: { required: true, content: { "application/json": { schema: z
+            .object({
+              programId: z.string().min(1).max(64),
+              address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address").optional().openapi({ description: "The wallet about to sign: the answer then carries the message to sign" }),
+            })
+            .strict()
+            .openapi("SiweNonceRequest") } } } },
   responses: {
-    201: { description: "Issued", content: { "application/json": { schema: z.object({ nonce: z.string(), expiresAt: z.string(), domain: z.string(), uri: z.string(), chainId: z.number().int() }).openapi("SiweNonce") } } },
+    201: { description: "Issued", content: { "application/json": { schema: z
+              .object({
+                nonce: z.string(),
+                expiresAt: z.string(),
+                domain: z.string(),
+                uri: z.string(),
+                chainId: z.number().int(),
+                message: z.string().optional().openapi({ description: "With `address`: the EIP-4361 message for that wallet to sign" }),
+              })
+              .openapi("SiweNonce") } } },
     ...errorResponses(400, 404, 413, 422, 429),
   },
 });
@@ -81,11 +96,13 @@ const siweVerify = createRoute({
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 authRoutes.openapi(siweNonce, async (c) => {
-  const { programId } = c.req.valid("json");
-  await findProgram(c.env.DB, programId);
-  const issued = await issueNonce(c.env.DB, programId, Date.now());
+  const { programId, address } = c.req.valid("json");
+  const program = await findProgram(c.env.DB, programId);
+  const nowMs = Date.now();
+  const issued = await issueNonce(c.env.DB, programId, nowMs);
   const origin = new URL(c.env.APP_ORIGIN);
-  return c.json({ nonce: issued.nonce, expiresAt: new Date(issued.expiresAtMs).toISOString(), domain: origin.host, uri: origin.origin, chainId: Number(c.env.CHAIN_ID) }, 201);
+  const message = address ? signInMessage(c.env, address, issued.nonce, program.name, nowMs) : undefined;
+  return c.json({ nonce: issued.nonce, expiresAt: new Date(issued.expiresAtMs).toISOString(), domain: origin.host, uri: origin.origin, chainId: Number(c.env.CHAIN_ID), message }, 201);
 });
 
 authRoutes.openapi(siweVerify, async (c) => {

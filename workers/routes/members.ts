@@ -60,6 +60,9 @@ export const MemberViewSchema = MemberProfileSchema.extend({
     pending: z.number().int(),
     lifetime: z.number().int(),
     debt: z.number().int().openapi({ description: "Refunded points the balance could not cover; repaid from future earnings" }),
+    pendingPostings: z
+      .array(z.object({ purchaseId: z.string(), venueId: z.string(), points: z.number().int(), postsAt: z.string() }))
+      .openapi({ description: "Pending points by purchase, soonest first (up to 20), each with the time it posts" }),
     expiringSoon: z.array(z.object({ points: z.number().int(), expiresAt: z.string() })),
   }),
   visits: z.number().int(),

@@ -48,6 +48,19 @@ describe("Sign-In with Ethereum", () => {
     expect([replayed.status, replayed.json.error.code]).toEqual([401, "siwe_nonce_invalid"]);
   });
 
+  it("prepares the message for a wallet that names itself, so a page only asks the wallet to sign", async () => {
+    const program = await createProgram("Nebula", "community");
+    const wallet = Wallet.createRandom();
+    const issued = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId: program.id, address: wallet.address.toLowerCase() }, headers: fromNewClient() });
+    expect(issued.status).toBe(201);
+    const parsed = new SiweMessage(issued.json.message);
+    expect(parsed).toMatchObject({ domain: "loyalty.test", uri: "https://loyalty.test", chainId: 31337, nonce: issued.json.nonce, address: wallet.address, statement: "Sign in to Nebula." });
+    const signedIn = await verify(issued.json.message, await wallet.signMessage(issued.json.message));
+    expect(signedIn.status).toBe(200);
+    const badAddress = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId: program.id, address: "0x123" }, headers: fromNewClient() });
+    expect([badAddress.status, badAddress.json.error.code]).toEqual([422, "validation_failed"]);
+  });
+
   it("refuses another domain, another URI, another chain, an expired or not-yet-valid message, a tampered message and another wallet's signature", async () => {
     const program = await createProgram("Nebula", "community");
     const wallet = Wallet.createRandom();

@@ -16,6 +16,25 @@ export async function issueNonce(db: D1Database, programId: string, nowMs: numbe
   return { nonce, expiresAtMs };
 }
 
+/**
+ * The EIP-4361 message a wallet signs to sign in with this nonce, prepared by the `siwe` library so a
+ * page needs no SIWE code of its own: it only asks the wallet to sign the text (personal_sign).
+ */
+export function signInMessage(env: Pick<Env, "APP_ORIGIN" | "CHAIN_ID">, address: string, nonce: string, programName: string, nowMs: number): string {
+  const origin = new URL(env.APP_ORIGIN);
+  return new SiweMessage({
+    domain: origin.host,
+    address: getAddress(address),
+    statement: `Sign in to ${programName}.`,
+    uri: origin.origin,
+    version: "1",
+    chainId: Number(env.CHAIN_ID),
+    nonce,
+    issuedAt: new Date(nowMs).toISOString(),
+    expirationTime: new Date(nowMs + nonceLifetimeMs).toISOString(),
+  }).prepareMessage();
+}
+
 /** Marks the nonce used, once: of concurrent verifies of one message exactly one gets the program. */
 async function useNonce(db: D1Database, nonce: string, nowMs: number): Promise<string | null> {
   const [used] = await drizzle(db)

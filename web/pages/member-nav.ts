@@ -1,0 +1,9 @@
+/** The member portal's navigation, with the current page marked. */
+export function memberNav(current: "/" | "/rewards") {
+  return [
+    { href: "/", label: "Home", current: current === "/" },
+    { href: "/rewards", label: "Rewards", current: current === "/rewards" },
+  ];
+}
+
+export const redemptionStatusWords = { issued: "Ready to use", consumed: "Used", cancelled: "Cancelled" } as const;

@@ -1,0 +1,33 @@
+import { Layout, Notice } from "../layout";
+
+type SignInProps = { program: { id: string; name: string } | null; referralCode: string | null; error?: string };
+
+/** Sign in with a browser wallet (EIP-1193 + SIWE), or with the login link a venue shows. */
+export function SignInPage({ program, referralCode, error }: SignInProps) {
+  return (
+    <Layout title={program ? `Sign in to ${program.name}` : "Sign in"} scripts={program ? ["sign-in"] : []}>
+      <section class="card">
+        <h1>{program ? `Sign in to ${program.name}` : "Sign in"}</h1>
+        {error && <Notice kind="error">{error}</Notice>}
+        {program ? (
+          <div class="stack" id="wallet-sign-in" data-program-id={program.id} data-referral-code={referralCode ?? ""}>
+            <p>Connect your wallet and sign a message. Signing is free and sends nothing on chain.</p>
+            <button type="button" id="connect-wallet" disabled>
+              Connect wallet
+            </button>
+            <p class="notice" id="sign-in-status" role="status" aria-live="polite"></p>
+            <noscript>
+              <Notice kind="info">Signing in with a wallet needs JavaScript. You can also sign in with a login link from a venue.</Notice>
+            </noscript>
+          </div>
+        ) : (
+          <p>Open the sign-in link your community shared, or sign in with a login link from a venue.</p>
+        )}
+      </section>
+      <section class="card">
+        <h2>No wallet?</h2>
+        <p>Ask the staff at the venue to show your sign-in QR code, and scan it with your phone's camera. Each code works once, for 10 minutes.</p>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { call } from "../../test/api";
+import { coalition, createReward, enroll, grant, purchase } from "../../test/ledger";
+import { appOrigin, signInByLink } from "../../test/sessions";
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const formHeaders = (cookie: string, origin = appOrigin) => ({ Cookie: cookie, Origin: origin, "Content-Type": "application/x-www-form-urlencoded" });
+
+async function signedInMember() {
+  const { program, venues } = await coalition(1);
+  const memberId = await enroll(venues[0].key, `page-${crypto.randomUUID()}`, { email: "ana@example.com" });
+  const { cookie } = await signInByLink(venues[0].key, memberId);
+  return { program, venue: venues[0], memberId, cookie };
+}
+
+describe("member portal pages", () => {
+  it("sends a visitor without a session to sign in, and shows the wallet sign-in for a program", async () => {
+    const home = await call("GET", "/", { token: null });
+    expect([home.status, home.headers.get("Location")]).toEqual([303, "/sign-in"]);
+    const { program } = await coalition(1);
+    const signIn = await call("GET", `/sign-in?program=${program.id}`, { token: null });
+    expect(signIn.status).toBe(200);
+    expect(signIn.json).toContain(`data-program-id="${program.id}"`);
+    expect(signIn.json).toContain("/assets/sign-in.js");
+    const unknown = await call("GET", "/sign-in?program=prg_nope", { token: null });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toContain("names no program we know");
+  });
+
+  it("shows points, each pending amount with its posting time, tier progress, activity in words and the referral code, with no script", async () => {
+    const { venue, memberId, cookie } = await signedInMember();
+    const earned = await purchase(venue.key, { memberId, amountCents: 4000 });
+    await grant(memberId, 250);
+    const page = await call("GET", "/", { token: null, headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    const html = page.json as string;
+    expect(html).toContain("250 points");
+    expect(html).toContain(`${earned.json.pointsPending} points from Venue 0`);
+    expect(html).toMatch(/posts \w{3} \d{1,2} \w{3}, \d\d:\d\d/);
+    expect(html).toContain("Reach <strong>SILVER</strong> with 500 points or $500 or 5 visits");
+    expect(html).toContain("0 of 5 visits");
+    expect(html).toContain('<progress id="progress-visits" max="5" value="0">');
+    expect(html).toContain("$40 purchase at Venue 0");
+    expect(html).toContain("Points added by the program: test credit");
+    expect(html).toContain('data-testid="referral-code"');
+    expect(html).not.toContain("<script");
+    // The dashboard's HTML stays small: it is the member's first load on a phone.
+    expect(new TextEncoder().encode(html).length).toBeLessThan(24_000);
+  });
+
+  it("redeems with a form post once per form, shows the code as a QR code, and refuses a cross-site form", async () => {
+    const { program, memberId, cookie } = await signedInMember();
+    const reward = await createReward(program.id, { name: "Free dessert", pointsCost: 100 });
+    await grant(memberId, 150);
+    const catalog = await call("GET", "/rewards", { token: null, headers: { Cookie: cookie } });
+    expect(catalog.json).toContain("Redeem Free dessert");
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(catalog.json)![1];
+    const first = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: key }), headers: formHeaders(cookie) });
+    expect(first.status).toBe(303);
+    const again = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: key }), headers: formHeaders(cookie) });
+    expect(again.headers.get("Location")).toBe(first.headers.get("Location"));
+    const page = await call("GET", first.headers.get("Location")!, { token: null, headers: { Cookie: cookie } });
+    expect(page.json).toContain("<svg");
+    expect(page.json).toContain("Ready to use");
+    const poor = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: crypto.randomUUID() }), headers: formHeaders(cookie) });
+    expect(poor.status).toBe(422);
+    expect(poor.json).toContain("This reward costs 100 points; the member has 50 available");
+    const forged = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: crypto.randomUUID() }), headers: formHeaders(cookie, "https://evil.example") });
+    expect(forged.status).toBe(403);
+    expect(forged.json).toContain("must come from https://loyalty.test");
+    const view = await call("GET", "/v1/me", { token: null, headers: { Cookie: cookie } });
+    expect(view.json.points.available).toBe(50);
+    const redemptions = await call("GET", "/v1/me/redemptions", { token: null, headers: { Cookie: cookie } });
+    expect(redemptions.json.redemptions).toHaveLength(1);
+    expect(redemptions.json.redemptions[0]).toMatchObject({ rewardId: reward.json.id, status: "issued", points: 100 });
+  });
+
+  it("shows another member's code to nobody, and signs out", async () => {
+    const first = await signedInMember();
+    const second = await signedInMember();
+    const reward = await createReward(first.program.id, { name: "Coffee", pointsCost: 10 });
+    await grant(first.memberId, 10);
+    const catalog = await call("GET", "/rewards", { token: null, headers: { Cookie: first.cookie } });
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(catalog.json)![1];
+    const issued = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: key }), headers: formHeaders(first.cookie) });
+    const stranger = await call("GET", issued.headers.get("Location")!, { token: null, headers: { Cookie: second.cookie } });
+    expect(stranger.status).toBe(404);
+    const out = await call("POST", "/sign-out", { token: null, headers: formHeaders(first.cookie) });
+    expect([out.status, out.headers.get("Location")]).toEqual([303, "/sign-in"]);
+    expect((await call("GET", "/", { token: null, headers: { Cookie: first.cookie } })).status).toBe(303);
+  });
+});
