@@ -125,3 +125,10 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
   }
   return summary;
 }
+
+/** A one-time login link for a member, asked as a venue kiosk would (the link lives 10 minutes). */
+export async function createLoginLink(apiUrl: string, venueKey: string, memberId: string): Promise<{ url: string; expiresAt: string }> {
+  const response = await fetch(`${apiUrl}/v1/members/${memberId}/login-links`, { method: "POST", headers: { Authorization: `Bearer ${venueKey}` } });
+  if (response.status !== 201) throw new Error(`login link for the demo member: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { url: string; expiresAt: string };
+}

@@ -1,41 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { type Started, isolatedStartEnv, npmStart as start, stopNpmStart as stop } from "../test/npm-start";
 import { parseDotenv } from "./dev-vars";
-import { freePort } from "./free-port";
-
-type Started = { child: ChildProcess; output: () => string };
-
-/** Runs `npm start` as a user would and waits until it prints that everything is running. */
-async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn("npm", ["start"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes("Ctrl-C stops everything")) {
-        clearInterval(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`npm start exited early:\n${output}`));
-      }
-    }, 250);
-  });
-  return { child, output: () => output };
-}
-
-const isRunning = (started: Started) => started.child.exitCode === null && started.child.signalCode === null;
-
-async function stop(started: Started): Promise<void> {
-  if (!isRunning(started)) return;
-  const exited = new Promise((resolve) => started.child.on("exit", resolve));
-  process.kill(-started.child.pid!, "SIGINT");
-  await exited;
-}
 
 describe("npm start", () => {
   const running: Started[] = [];
@@ -44,13 +10,8 @@ describe("npm start", () => {
   });
 
   it("serves the API, docs and seed, and a second start reuses the state", { timeout: 240_000 }, async () => {
-    const apiPort = await freePort();
-    const env = {
-      PORT: String(apiPort),
-      CHAIN_PORT: String(await freePort()),
-      STATE_DIR: path.join(mkdtempSync(path.join(tmpdir(), "loyalty-start-")), "state"),
-    };
-    const api = `http://127.0.0.1:${apiPort}`;
+    const env = await isolatedStartEnv();
+    const api = `http://127.0.0.1:${env.PORT}`;
     const first = await start(env);
     running.push(first);
     // Read after the first start: on a fresh clone `npm start` is what creates .dev.vars.
@@ -60,6 +21,14 @@ describe("npm start", () => {
     const programs = (await (await fetch(`${api}/v1/programs`, { headers: operator })).json()) as { programs: { id: string; name: string }[] };
     expect(programs.programs.map((program) => program.name).sort()).toEqual(["Harbour Street Coalition", "Nebula DAO"]);
     const venueKey = /Harbour Pizza\s+(vk_\w+)/.exec(first.output())![1];
+    // The web app's addresses, and a login link that signs the demo member in once.
+    expect(first.output()).toContain(`Member portal   ${api}/`);
+    expect(first.output()).toContain(`Kiosk (tablet)  ${api}/kiosk`);
+    const loginLink = new RegExp(`(${api}/login#\\w+)`).exec(first.output())![1];
+    expect((await fetch(loginLink)).status).toBe(200);
+    const used = await fetch(`${api}/v1/auth/login-links/use`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: loginLink.split("#")[1] }) });
+    expect(used.status).toBe(200);
+    expect(used.headers.get("set-cookie")).toMatch(/^loyalty_session=/);
     const enrolled = await fetch(`${api}/v1/members`, {
       method: "POST",
       headers: { Authorization: `Bearer ${venueKey}`, "Content-Type": "application/json", "Idempotency-Key": "start-test" },

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { deployRewardToken } from "../contracts/deploy";
 import { ensureDevVars } from "./dev-vars";
 import { ProcessGroup, rpcAnswers, waitFor } from "./processes";
-import { seed } from "./seed";
+import { createLoginLink, seed } from "./seed";
 
 /**
  * `npm start`: the whole engine on this machine. A local EVM with the reward token deployed,
@@ -44,7 +45,10 @@ if (migrate.status !== 0) {
   throw new Error("wrangler d1 migrations apply failed");
 }
 
-step(`API: wrangler dev on ${apiUrl}`);
+step("web app: bundling the pages' scripts and stylesheet");
+await import("./build-web.mjs");
+
+step(`API and web app: wrangler dev on ${apiUrl}`);
 processes.start(
   "api",
   "wrangler",
@@ -64,15 +68,26 @@ await waitFor("wrangler dev", async () => (await fetch(`${apiUrl}/health`)).ok, 
 
 step("seed: demo programs, venues, venue keys and members (reused when already there)");
 const summary = await seed(apiUrl, vars.OPERATOR_TOKEN, path.join(stateDir, "demo-credentials.json"));
+const [coalition, community] = summary.programs;
+const demoMember = summary.members[0];
+const demoLogin = await createLoginLink(apiUrl, summary.venueKeys[0].key, demoMember.id);
+const demoFile = path.join(stateDir, "demo.json");
+writeFileSync(demoFile, JSON.stringify({ apiUrl, chainUrl, operatorToken: vars.OPERATOR_TOKEN, token: token.address, ...summary, demoLogin }, null, 2));
 
 console.log(`
 Loyalty engine is running.
 
+  Member portal   ${apiUrl}/
+    ${community.name} wallet sign-in  ${apiUrl}/sign-in?program=${community.id}
+    ${coalition.name} member ${demoMember.externalRef}, one-time login link (10 minutes):
+                  ${demoLogin.url}
+  Kiosk (tablet)  ${apiUrl}/kiosk  (sign in with a venue API key below)
   API             ${apiUrl}
   API reference   ${apiUrl}/docs
   OpenAPI         ${apiUrl}/openapi.json
   Local chain     ${chainUrl} (chain id 31337), RewardToken ${token.address}
   Logs            ${path.join(logDir, "api.log")}, ${path.join(logDir, "chain.log")}
+  Demo data       ${demoFile} (a new login link: POST /v1/members/{id}/login-links with a venue key)
 
 Operator token    ${vars.OPERATOR_TOKEN}
 

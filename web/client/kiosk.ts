@@ -1,5 +1,5 @@
 import { renderSVG } from "uqr";
-import { callApi, messageOf, show } from "./lib/api";
+import { ApiFailure, callApi, messageOf, requestApi, show } from "./lib/api";
 import { startScanner } from "./lib/scanner";
 
 type Member = { id: string; email: string | null; phone: string | null; externalRef: string | null; referralCode: string; tier: string; points: { available: number; pending: number } };
@@ -38,10 +38,18 @@ function keyFor(form: HTMLFormElement): { current(): string; done(): void } {
 
 let member: Member | null = null;
 
+/** How staff see a member: email or phone, else the customer number, a wallet shortened, or the referral code. */
+function memberName(found: Member): string {
+  const wallet = /^wallet:(0x[0-9a-fA-F]{40})$/.exec(found.externalRef ?? "")?.[1];
+  if (found.email ?? found.phone) return (found.email ?? found.phone)!;
+  if (wallet) return `Wallet ${wallet.slice(0, 6)}…${wallet.slice(-4)}`;
+  return found.externalRef ?? `Member ${found.referralCode}`;
+}
+
 function showMember(found: Member): void {
   member = found;
   byId("member-card").hidden = false;
-  byId("member-name").textContent = found.email ?? found.phone ?? found.externalRef ?? `Member ${found.referralCode}`;
+  byId("member-name").textContent = memberName(found);
   byId("member-tier").textContent = found.tier;
   byId("member-points").textContent = `${found.points.available.toLocaleString("en-US")} points available, ${found.points.pending.toLocaleString("en-US")} pending`;
   byId("login-qr").hidden = true;
@@ -112,6 +120,7 @@ purchase.addEventListener("submit", (event) => {
       const result = await callApi<{ purchaseId: string; pointsPending: number; postsAt: string }>("POST", "/v1/purchases", body, purchaseKey.current());
       purchaseKey.done();
       show(status, `${money(amountCents)} posted: ${result.pointsPending.toLocaleString("en-US")} points pending, available ${when(result.postsAt)}. Purchase ${result.purchaseId}.`, "success");
+      showMember(await callApi<Member>("GET", `/v1/members/${member!.id}`));
       byId<HTMLInputElement>("refund-purchase").value = result.purchaseId;
       byId<HTMLInputElement>("refund-amount").value = (amountCents / 100).toFixed(2);
       purchase.reset();
@@ -122,13 +131,22 @@ purchase.addEventListener("submit", (event) => {
 });
 
 const consume = byId<HTMLFormElement>("consume");
-async function consumeCode(code: string): Promise<void> {
+/** Codes whose last try here got no answer: if the server then says "already used", that was this kiosk's own try. */
+const unanswered = new Set<string>();
+async function consumeCode(typed: string): Promise<void> {
   const status = byId("consume-status");
+  const code = typed.toUpperCase().replace(/[^0-9A-Z]/g, "");
   try {
-    const result = await callApi<{ code: string; status: string }>("POST", `/v1/redemptions/${encodeURIComponent(code)}/consume`);
-    show(status, `Code ${result.code} used. Hand over the reward.`, "success");
-    consume.reset();
+    const { body: result, replayed } = await requestApi<{ code: string; status: string }>("POST", `/v1/redemptions/${encodeURIComponent(code)}/consume`);
+    if (replayed && !unanswered.has(code)) {
+      show(status, `Code ${result.code} was already used before. Do not hand the reward over again.`, "error");
+    } else {
+      show(status, `Code ${result.code} used. Hand over the reward.`, "success");
+      consume.reset();
+    }
+    unanswered.delete(code);
   } catch (error) {
+    if (error instanceof ApiFailure && error.code === "network_error") unanswered.add(code);
     show(status, messageOf(error), "error");
   }
 }

@@ -18,6 +18,11 @@ const friendlier: Record<string, string> = {
 };
 
 export async function callApi<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+  return (await requestApi<T>(method, path, body, idempotencyKey)).body;
+}
+
+/** As callApi, and says whether the server replayed an earlier answer (Idempotent-Replayed) instead of acting now. */
+export async function requestApi<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown, idempotencyKey?: string): Promise<{ body: T; replayed: boolean }> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
@@ -27,13 +32,14 @@ export async function callApi<T>(method: "GET" | "POST" | "DELETE", path: string
   } catch {
     throw new ApiFailure(0, "network_error", friendlier.network_error);
   }
-  if (response.status === 204) return undefined as T;
+  const replayed = response.headers.get("Idempotent-Replayed") === "true";
+  if (response.status === 204) return { body: undefined as T, replayed };
   const json = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
   if (!response.ok) {
     const code = json?.error?.code ?? "unexpected";
     throw new ApiFailure(response.status, code, friendlier[code] ?? json?.error?.message ?? `The server answered ${response.status}`);
   }
-  return json as T;
+  return { body: json as T, replayed };
 }
 
 export function messageOf(error: unknown): string {

@@ -1,0 +1,174 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Wallet } from "ethers";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SeedSummary } from "../../scripts/seed";
+import { type Started, isolatedStartEnv, npmStart, stopNpmStart } from "../npm-start";
+import { accessibilityViolations, injectWallet, launchBrowser, measureFirstLoad, newDevice, screenshot } from "./browser";
+
+type Demo = SeedSummary & { apiUrl: string; operatorToken: string };
+
+/**
+ * The web app in a real browser (Debian's chromium through playwright-core) against `npm start`:
+ * wrangler dev, the local chain and the seeded demo programs, venues and keys.
+ */
+describe("web app journeys", () => {
+  let engine: Started;
+  let demo: Demo;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const env = await isolatedStartEnv();
+    engine = await npmStart(env);
+    demo = JSON.parse(readFileSync(path.join(env.STATE_DIR, "demo.json"), "utf8"));
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (engine) await stopNpmStart(engine);
+  });
+
+  const coalition = () => demo.programs.find((program) => program.preset === "restaurant")!;
+  const url = (route: string) => `${demo.apiUrl}${route}`;
+
+  async function expectAccessible(page: Page) {
+    expect(await accessibilityViolations(page), page.url()).toEqual([]);
+  }
+
+  async function signKioskIn(kiosk: Page, venueKey: string) {
+    await kiosk.goto(url("/kiosk"));
+    await screenshot(kiosk, "kiosk-sign-in");
+    await expectAccessible(kiosk);
+    await kiosk.getByLabel("Venue API key").fill(venueKey);
+    await kiosk.getByRole("button", { name: "Sign in" }).click();
+    await kiosk.getByRole("heading", { name: "1. Find the member" }).waitFor();
+    // The key never sits in the page: not in storage, not in a script-readable cookie.
+    expect(await kiosk.evaluate("JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie")).not.toContain("vk_");
+  }
+
+  async function findMember(kiosk: Page, by: "referralCode" | "externalRef", value: string) {
+    await kiosk.getByLabel("Look up by").selectOption(by);
+    await kiosk.getByLabel("Value").fill(value);
+    await kiosk.getByRole("button", { name: "Find" }).click();
+    await kiosk.getByTestId("member-card").waitFor();
+  }
+
+  it("a wallet signs in; the kiosk posts a purchase; points arrive; the member redeems; the kiosk takes the code; the member sees it used", { timeout: 180_000 }, async () => {
+    const phoneContext = await newDevice(browser, "phone");
+    await injectWallet(phoneContext, Wallet.createRandom(), 31337);
+    const phone = await phoneContext.newPage();
+    await phone.goto(url(`/sign-in?program=${coalition().id}`));
+    await screenshot(phone, "member-sign-in");
+    await expectAccessible(phone);
+    await phone.getByRole("button", { name: "Connect wallet" }).click();
+    await phone.waitForURL(url("/"));
+    await expect.poll(() => phone.getByTestId("available-points").textContent()).toBe("0 points");
+    const referralCode = (await phone.getByTestId("referral-code").textContent())!;
+
+    // The kiosk (a tablet) posts the member's purchase; the member sees it pending, with its posting time.
+    const kiosk = await (await newDevice(browser, "tablet")).newPage();
+    const venue = demo.venueKeys[0];
+    await signKioskIn(kiosk, venue.key);
+    await findMember(kiosk, "referralCode", referralCode.toLowerCase());
+    await kiosk.getByLabel("Amount (USD)").fill("42.50");
+    await kiosk.getByLabel(/^Items/).fill("burger × 2 @ 15\nlemonade × 1 @ 12.50");
+    await kiosk.getByRole("button", { name: "Post purchase" }).click();
+    await expect.poll(() => kiosk.locator("#purchase-status").textContent()).toMatch(/\$42\.50 posted: \d+ points pending, available \w{3} \d+ \w{3}, \d\d:\d\d/);
+    await screenshot(kiosk, "kiosk-purchase-posted");
+    await expectAccessible(kiosk);
+    await phone.reload();
+    await expect.poll(() => phone.getByTestId("pending-points").textContent()).toMatch(new RegExp(`\\d+ points from ${venue.venue}posts \\w{3} \\d+ \\w{3}, \\d\\d:\\d\\d`));
+    await screenshot(phone, "member-dashboard-pending");
+    await expectAccessible(phone);
+
+    // Points become available: the operator grants them (no time travel in the product).
+    const memberId = await phone.evaluate(async () => ((await (await fetch("/v1/me")).json()) as { id: string }).id);
+    const granted = await fetch(url(`/v1/members/${memberId}/adjustments`), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${demo.operatorToken}`, "Content-Type": "application/json", "Idempotency-Key": `journey-${memberId}` },
+      body: JSON.stringify({ points: 500, reason: "Welcome bonus" }),
+    });
+    expect(granted.status).toBe(201);
+    await phone.reload();
+    await expect.poll(() => phone.getByTestId("available-points").textContent()).toBe("500 points");
+    expect(await phone.getByTestId("activity").textContent()).toContain("Points added by the program: Welcome bonus");
+    await screenshot(phone, "member-dashboard-available");
+
+    // The member redeems; the code shows as a QR code.
+    await phone.getByRole("link", { name: "Rewards" }).click();
+    await phone.getByRole("heading", { name: "Rewards" }).waitFor();
+    await screenshot(phone, "member-rewards");
+    await expectAccessible(phone);
+    await phone.getByRole("button", { name: "Redeem Free dessert" }).click();
+    await phone.waitForURL(/\/redemptions\//);
+    await expect(phone.locator("svg.qr").isVisible()).resolves.toBe(true);
+    expect(await phone.getByTestId("redemption-status").textContent()).toBe("Ready to use");
+    const code = (await phone.getByTestId("redemption-code").textContent())!;
+    await screenshot(phone, "member-redemption-qr");
+    await expectAccessible(phone);
+
+    // The kiosk takes the code; the member's page notices by itself.
+    await kiosk.getByLabel("Redemption code").fill(code.toLowerCase().replace("-", ""));
+    await kiosk.getByRole("button", { name: "Hand over reward" }).click();
+    await expect.poll(() => kiosk.locator("#consume-status").textContent()).toBe(`Code ${code} used. Hand over the reward.`);
+    await screenshot(kiosk, "kiosk-code-consumed");
+    await expect.poll(() => phone.getByTestId("redemption-status").textContent(), { timeout: 15_000 }).toBe("Used");
+    await screenshot(phone, "member-redemption-used");
+
+    // A code is taken once: the kiosk says so in words.
+    await kiosk.getByLabel("Redemption code").fill(code);
+    await kiosk.getByRole("button", { name: "Hand over reward" }).click();
+    await expect.poll(() => kiosk.locator("#consume-status").textContent()).toBe(`Code ${code} was already used before. Do not hand the reward over again.`);
+    expect(await kiosk.locator("#consume-status").getAttribute("role")).toBe("alert");
+    await screenshot(kiosk, "kiosk-code-already-used");
+    await phoneContext.close();
+  });
+
+  it("a member without a wallet signs in through the kiosk's QR login link, once", { timeout: 120_000 }, async () => {
+    const kiosk = await (await newDevice(browser, "tablet")).newPage();
+    await signKioskIn(kiosk, demo.venueKeys[0].key);
+    const member = demo.members.find((candidate) => candidate.program === coalition().name)!;
+    await findMember(kiosk, "externalRef", member.externalRef);
+    await kiosk.getByRole("button", { name: "Show sign-in QR code" }).click();
+    await kiosk.locator("#login-qr svg.qr").waitFor();
+    await screenshot(kiosk, "kiosk-login-qr");
+    await expectAccessible(kiosk);
+    const link = (await kiosk.locator("#login-qr-image").getAttribute("data-url"))!;
+
+    const phone = await (await newDevice(browser, "phone")).newPage();
+    await phone.goto(link);
+    await phone.waitForURL(url("/"));
+    expect(await phone.getByTestId("referral-code").textContent()).toBe(member.referralCode);
+    expect(Number((await phone.getByTestId("available-points").textContent())!.replace(/\D/g, ""))).toBeGreaterThan(0);
+    await screenshot(phone, "member-dashboard-seeded");
+    await expectAccessible(phone);
+
+    const stranger = await (await newDevice(browser, "phone")).newPage();
+    await stranger.goto(link);
+    await expect.poll(() => stranger.locator("#login-status").textContent()).toContain("already used");
+    await screenshot(stranger, "member-login-link-used");
+
+    await phone.getByRole("button", { name: "Sign out", exact: true }).click();
+    await phone.waitForURL(url("/sign-in"));
+    await screenshot(phone, "member-signed-out");
+  });
+
+  it("keeps the member dashboard's first load small: ≤ 50 KB of gzipped JavaScript, and compact HTML", { timeout: 60_000 }, async () => {
+    const kiosk = await (await newDevice(browser, "tablet")).newPage();
+    await signKioskIn(kiosk, demo.venueKeys[0].key);
+    const member = demo.members.find((candidate) => candidate.program === coalition().name)!;
+    await findMember(kiosk, "externalRef", member.externalRef);
+    await kiosk.getByRole("button", { name: "Show sign-in QR code" }).click();
+    await kiosk.locator("#login-qr svg.qr").waitFor();
+    const phone = await (await newDevice(browser, "phone")).newPage();
+    await phone.goto((await kiosk.locator("#login-qr-image").getAttribute("data-url"))!);
+    await phone.waitForURL(url("/"));
+    const load = await measureFirstLoad(phone, url("/"));
+    console.log(`member dashboard first load: ${load.scriptCount} scripts, ${load.scriptGzipBytes} B gzipped JS; HTML ${load.htmlBytes} B (${load.htmlGzipBytes} B gzipped)`);
+    expect(load.scriptGzipBytes).toBeLessThanOrEqual(50 * 1024);
+    expect(load.htmlBytes).toBeLessThanOrEqual(24 * 1024);
+    expect(load.htmlGzipBytes).toBeLessThanOrEqual(6 * 1024);
+  });
+});
