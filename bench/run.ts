@@ -3,14 +3,15 @@ import { benchClient } from "./client";
 import { flashDrop, flashDropOptions, printFlashDrop } from "./flash-drop";
 import { startWorker } from "./harness";
 import { purchaseFigures } from "./purchase-figures";
+import { signInFigures, signInOptions } from "./sign-in-figures";
 
 /**
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
- * `BENCH_ONLY=purchase` or `BENCH_ONLY=flash` runs one group of figures.
+ * `BENCH_ONLY=purchase`, `BENCH_ONLY=signin` or `BENCH_ONLY=flash` runs one group of figures.
  */
-const groups = ["purchase", "flash"] as const;
+const groups = ["purchase", "signin", "flash"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
 const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
@@ -21,6 +22,9 @@ const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 3000);
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, settleMs));
 // Checked before the worker starts, so a bad knob costs nothing.
 const flashOptions = runs("flash") ? flashDropOptions(concurrency, settle) : undefined;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 400);
+const signInKnobs = runs("signin") ? signInOptions({ rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle }) : undefined;
 
 const worker = await startWorker();
 const client = await benchClient(worker.url);
@@ -29,8 +33,8 @@ const result: Record<string, unknown> = {};
 let failures = 0;
 if (runs("purchase")) {
   const purchases = await purchaseFigures(client, {
-    rounds: Number(process.env.BENCH_ROUNDS ?? 5),
-    requestsPerRound: Number(process.env.BENCH_REQUESTS ?? 400),
+    rounds,
+    requestsPerRound,
     slicesPerRound: 4,
     concurrency,
     memberCount: Number(process.env.BENCH_MEMBERS ?? 1000),
@@ -39,6 +43,13 @@ if (runs("purchase")) {
   });
   Object.assign(result, purchases.result);
   failures += purchases.failures;
+}
+// After purchase: its returning members and their limiter actors would slow the figures above.
+if (signInKnobs) {
+  await settle();
+  const signIn = await signInFigures(client, signInKnobs);
+  result.signIn = signIn.result;
+  failures += signIn.failures;
 }
 // Last: its 2,000 members add as many actors to the process, which would slow the figures above.
 let flashFailed = false;

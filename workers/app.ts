@@ -68,6 +68,12 @@ export function createApp() {
     scheme: "bearer",
     description: "A venue API key (vk_…), issued by the operator",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "kioskSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: "loyalty_kiosk",
+    description: "A kiosk's session cookie (HttpOnly, SameSite=Strict), set by signing the kiosk in with its venue key at /kiosk; it acts as that key; writes must also send Origin: APP_ORIGIN",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "memberSession", {
     type: "apiKey",
     in: "cookie",

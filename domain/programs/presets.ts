@@ -50,11 +50,23 @@ const community: ProgramConfig = {
     voiceAma: { points: 50, minAttendedMinutes: 15 },
     liveEvent: { points: 30 },
     chat: { points: 10, minMessages: 5, minSpanHours: 2 },
-    dailyStreak: { points: 5 },
-    referral: { points: 100, secondLevelPercent: 25 },
+    dailyStreak: { points: 5, capDays: 30, divisor: 10, milestones: { "7": 50, "30": 200 } },
+    referral: { points: 100, secondLevelPercent: 25, dailyCap: 20 },
     cooldownMinutes: 60,
     weeklyFeatureMultipliers: [1, 1.5, 2, 3],
     decayWarningHours: 48,
+    // The same numbers as the fields above, as named kinds; omitted cooldowns take cooldownMinutes.
+    // join, referral and daily_streak have their own once-only rules, so no cooldown on top.
+    actions: {
+      join: { points: 100, cooldownMinutes: 0 },
+      voice_ama: { points: 50, feature: "voice" },
+      live_event: { points: 30, feature: "events" },
+      chat_activity: { points: 10, dailyCap: 1, feature: "chat" },
+      referral: { points: 100, cooldownMinutes: 0 },
+      governance_vote: { points: 5 },
+      daily_streak: { points: 5, cooldownMinutes: 0 },
+    },
+    streakWarnings: { atRiskHour: 20, atRiskMinStreak: 3, inactiveHours: 48 },
     channelsByTier: {
       BRONZE: ["general", "introductions", "support"],
       SILVER: ["alpha-signals", "governance-discussion"],

@@ -46,6 +46,51 @@ export const RequalificationSchema = z
   })
   .strict();
 
+/** Machine name of a community action kind, e.g. `voice_ama` or an operator's own `meetup_attended`. */
+export const ActionKindSchema = z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, "action kinds are lower_snake_case, 2-48 characters");
+
+/** The features the weekly cross-feature multiplier counts an action toward (the streak counts itself). */
+export const CommunityFeatureSchema = z.enum(["voice", "chat", "events"]);
+
+const actionKindsMax = 50;
+const milestonesMax = 20;
+// A cooldown longer than a year would be a typo rather than a rule.
+const cooldownMinutesMax = 366 * 24 * 60;
+
+/** One earnable action. An omitted field falls back to the program default; `null` says "none". */
+export const CommunityActionSchema = z
+  .object({
+    points: z.number().int().min(0).max(1_000_000),
+    cooldownMinutes: z.number().int().min(0).max(cooldownMinutesMax).optional(),
+    dailyCap: z.number().int().min(1).max(10_000).nullable().optional(),
+    feature: CommunityFeatureSchema.nullable().optional(),
+  })
+  .strict();
+
+export const DailyStreakRulesSchema = z
+  .object({
+    /** Base points of a claim, scaled by the streak length (also `actions.daily_streak.points`). */
+    points: z.number().int().min(0),
+    /** Reward = floor(points × min(streakDays, capDays) / divisor). */
+    capDays: z.number().int().min(1).max(3650).default(30),
+    divisor: z.number().int().min(1).max(1000).default(10),
+    /** Bonus points on the claim that reaches exactly that many days, keyed by day count. */
+    milestones: z
+      .record(z.string().regex(/^[1-9][0-9]{0,3}$/, "milestone keys are day counts such as \"7\""), z.number().int().min(0).max(1_000_000))
+      .refine((milestones) => Object.keys(milestones).length <= milestonesMax, `at most ${milestonesMax} milestones`)
+      .default(() => ({ "7": 50, "30": 200 })),
+  })
+  .strict();
+
+export const StreakWarningsSchema = z
+  .object({
+    /** Local hour after which an unclaimed day puts a streak at risk. */
+    atRiskHour: z.number().int().min(0).max(23).default(20),
+    atRiskMinStreak: z.number().int().min(1).max(3650).default(3),
+    inactiveHours: z.number().int().min(1).max(24 * 365).default(48),
+  })
+  .strict();
+
 export const CommunityRulesSchema = z
   .object({
     joinBonus: z.number().int().min(0),
@@ -58,12 +103,27 @@ export const CommunityRulesSchema = z
         minSpanHours: z.number().min(0),
       })
       .strict(),
-    dailyStreak: z.object({ points: z.number().int().min(0) }).strict(),
-    referral: z.object({ points: z.number().int().min(0), secondLevelPercent: z.number().min(0).max(100) }).strict(),
+    dailyStreak: DailyStreakRulesSchema,
+    referral: z
+      .object({
+        points: z.number().int().min(0),
+        secondLevelPercent: z.number().min(0).max(100),
+        /** Referral credits per referrer per local day; absent = no cap. */
+        dailyCap: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    /** Default cooldown per action kind (§4: 1 h). */
     cooldownMinutes: z.number().int().min(0),
     /** Multiplier by number of distinct features used this week: index 0 = 1 feature, last = that many or more. */
     weeklyFeatureMultipliers: z.array(z.number().min(1).max(10)).min(1).max(10),
     decayWarningHours: z.number().int().min(0),
+    /** Earnable action kinds; absent in configs stored before issue 16 (then derived from the fields above). */
+    actions: z
+      .record(ActionKindSchema, CommunityActionSchema)
+      .refine((actions) => Object.keys(actions).length <= actionKindsMax, `at most ${actionKindsMax} action kinds`)
+      .optional(),
+    /** Absent in configs stored before issue 16 (then inactiveHours = decayWarningHours). */
+    streakWarnings: StreakWarningsSchema.optional(),
     /** Chat channels open at each tier (cumulative up the ladder), keyed by tier code. */
     channelsByTier: z.record(z.string(), z.array(z.string().min(1).max(64)).max(50)),
     /** Minimum tier for each gated action. */
@@ -142,3 +202,7 @@ export const ProgramConfigSchema = z
 export type ProgramConfig = z.infer<typeof ProgramConfigSchema>;
 export type Tier = z.infer<typeof TierSchema>;
 export type Campaign = z.infer<typeof CampaignSchema>;
+export type CommunityRules = z.infer<typeof CommunityRulesSchema>;
+export type CommunityAction = z.infer<typeof CommunityActionSchema>;
+export type CommunityFeature = z.infer<typeof CommunityFeatureSchema>;
+export type StreakWarnings = z.infer<typeof StreakWarningsSchema>;

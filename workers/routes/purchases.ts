@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import type { AppEnv } from "../app-env";
 import { callActor } from "../ledger/call-actor";
-import { IdParamsSchema } from "../schemas/common";
+import { IdParamsSchema, venueSecurity } from "../schemas/common";
 import { requireAuth } from "../auth/require-auth";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
@@ -14,7 +14,6 @@ import { memberOfPurchase } from "../../domain/ids/derived-ids";
 import { requireMemberId } from "../members/member-id";
 import { BreakdownLineSchema, DryRunQuerySchema, MemberIdSchema, RequiredKeyHeaderSchema, amountCentsMax } from "../schemas/ledger";
 
-const venueSecurity = [{ venueKey: [] }];
 
 const PurchaseSchema = z
   .object({

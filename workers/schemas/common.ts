@@ -12,7 +12,9 @@ export const IdParamsSchema = z.object({ id: z.string().min(1).max(64).openapi({
 type SecurityRequirement = Record<string, string[]>;
 
 export const operatorSecurity: SecurityRequirement[] = [{ operatorToken: [] }];
-export const operatorOrVenueSecurity: SecurityRequirement[] = [{ operatorToken: [] }, { venueKey: [] }];
+/** A signed-in kiosk's cookie stands for its venue key wherever a venue key is accepted. */
+export const venueSecurity: SecurityRequirement[] = [{ venueKey: [] }, { kioskSession: [] }];
+export const operatorOrVenueSecurity: SecurityRequirement[] = [{ operatorToken: [] }, ...venueSecurity];
 export const memberSecurity: SecurityRequirement[] = [{ memberSession: [] }];
 
 /** A Sign-In with Ethereum message (EIP-4361) and its signature, to sign in or to link a wallet. */

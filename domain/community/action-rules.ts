@@ -1,0 +1,64 @@
+import type { CommunityAction, CommunityFeature, CommunityRules, StreakWarnings } from "../programs/program-config";
+
+/** What one action kind earns and how often, with every program default resolved. */
+export type ActionRule = {
+  points: number;
+  cooldownMs: number;
+  dailyCap: number | null;
+  feature: CommunityFeature | null;
+};
+
+export type StreakRules = { points: number; capDays: number; divisor: number; milestones: Record<string, number> };
+
+const minuteMs = 60_000;
+// Not in the seed's numbers; issue 16 asks for "a small reward".
+const governanceVotePoints = 5;
+
+/** The seed's kinds as configs stored before issue 16 describe them (no `actions` field yet). */
+function legacyActions(community: CommunityRules): Record<string, CommunityAction> {
+  return {
+    join: { points: community.joinBonus, cooldownMinutes: 0 },
+    voice_ama: { points: community.voiceAma.points },
+    live_event: { points: community.liveEvent.points },
+    chat_activity: { points: community.chat.points },
+    referral: { points: community.referral.points, cooldownMinutes: 0 },
+    governance_vote: { points: governanceVotePoints },
+    daily_streak: { points: community.dailyStreak.points, cooldownMinutes: 0 },
+  };
+}
+
+// What an action that leaves `dailyCap` or `feature` unset gets: the seed's "chat once a day",
+// the referral cap, and the features the weekly multiplier counts.
+function defaultDailyCap(kind: string, community: CommunityRules): number | null {
+  if (kind === "chat_activity") return 1;
+  if (kind === "referral") return community.referral.dailyCap ?? null;
+  return null;
+}
+
+const defaultFeatures: Record<string, CommunityFeature> = { voice_ama: "voice", live_event: "events", chat_activity: "chat" };
+
+/** Every action kind of the program, from `actions` when present, else from the legacy fields. */
+export function actionRulesOf(community: CommunityRules): Record<string, ActionRule> {
+  const actions = community.actions ?? legacyActions(community);
+  const rules: Record<string, ActionRule> = {};
+  for (const [kind, action] of Object.entries(actions)) {
+    rules[kind] = {
+      points: action.points,
+      cooldownMs: (action.cooldownMinutes ?? community.cooldownMinutes) * minuteMs,
+      dailyCap: action.dailyCap === undefined ? defaultDailyCap(kind, community) : action.dailyCap,
+      feature: action.feature === undefined ? (defaultFeatures[kind] ?? null) : action.feature,
+    };
+  }
+  return rules;
+}
+
+/** The daily streak's reward rules; `actions.daily_streak.points` is the base when the program lists it. */
+export function streakRulesOf(community: CommunityRules): StreakRules {
+  const { capDays, divisor, milestones } = community.dailyStreak;
+  return { points: community.actions?.daily_streak?.points ?? community.dailyStreak.points, capDays, divisor, milestones };
+}
+
+/** Decay warning settings; configs stored before issue 16 only have `decayWarningHours`. */
+export function streakWarningsOf(community: CommunityRules): StreakWarnings {
+  return community.streakWarnings ?? { atRiskHour: 20, atRiskMinStreak: 3, inactiveHours: community.decayWarningHours };
+}
