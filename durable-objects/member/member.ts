@@ -172,6 +172,18 @@ export class Member extends DurableObject<Env> {
     return { programId: profile.programId, ...ledgerPage(this.store, limit, beforeSeq) };
   }
 
+  /** What the member's home page shows, in one call: the view, the latest entries and redemptions. */
+  async dashboard(entryLimit: number, redemptionLimit: number, nowMs = Date.now()) {
+    const profile = this.currentProfile();
+    if (!profile) return null;
+    this.catchUp(nowMs);
+    return {
+      member: memberView(this.store, this.currentProfile()!, this.storedConfig(), nowMs),
+      entries: ledgerPage(this.store, entryLimit, null).entries,
+      redemptions: recentRedemptions(this.store, redemptionLimit),
+    };
+  }
+
   async redemptions(limit: number) {
     if (!this.currentProfile()) return null;
     return recentRedemptions(this.store, limit);

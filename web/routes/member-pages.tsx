@@ -81,13 +81,13 @@ memberPages.post("/rewards/:id/redeem", memberPage, async (c) => {
 memberPages.get("/redemptions/:code", memberPage, async (c) => {
   const member = signedInMember(c.get("principal"));
   const code = normalizeCode(c.req.param("code"));
-  const [redemptions, words, view] = await Promise.all([
+  const [redemptions, view] = await Promise.all([
     callActor(c.env.MEMBER, member.memberId, (actor) => actor.redemptions(200)),
-    programNames(c.env.DB, member.programId),
     callActor(c.env.MEMBER, member.memberId, (actor) => actor.profile()),
   ]);
   const redemption = redemptions?.find((candidate) => candidate.code === code);
   if (!redemption) throw new ApiError(404, "redemption_not_found", "You have no redemption with this code.");
+  const words = await programNames(c.env.DB, member.programId, [redemption.rewardId]);
   const timezone = view.status === 200 ? view.body.timezone : words.program.timezone;
   return c.html(<RedemptionPage redemption={redemption} rewardName={words.names.reward(redemption.rewardId)} timezone={timezone} />);
 });
