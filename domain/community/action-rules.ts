@@ -1,4 +1,4 @@
-import type { CommunityAction, CommunityFeature, CommunityRules, StreakWarnings } from "../programs/program-config";
+import type { CommunityAction, CommunityFeature, CommunityRules, ProgramConfig, StreakWarnings } from "../programs/program-config";
 
 /** What one action kind earns and how often, with every program default resolved. */
 export type ActionRule = {
@@ -8,6 +8,7 @@ export type ActionRule = {
   feature: CommunityFeature | null;
 };
 
+export type ReferralRules = { points: number; secondLevelPercent: number; dailyCap?: number };
 export type StreakRules = { points: number; capDays: number; divisor: number; milestones: Record<string, number> };
 
 const minuteMs = 60_000;
@@ -61,4 +62,21 @@ export function streakRulesOf(community: CommunityRules): StreakRules {
 /** Decay warning settings; configs stored before issue 16 only have `decayWarningHours`. */
 export function streakWarningsOf(community: CommunityRules): StreakWarnings {
   return community.streakWarnings ?? { atRiskHour: 20, atRiskMinStreak: 3, inactiveHours: community.decayWarningHours };
+}
+
+/** A program's referral rules: the community's, or a venue program's own; null when it pays no referrals. */
+export function referralRulesOf(config: ProgramConfig): ReferralRules | null {
+  return config.community?.referral ?? config.referral ?? null;
+}
+
+/** Every kind a program credits: its community actions, and the referral levels wherever referrals pay. */
+export function creditRulesOf(config: ProgramConfig): Record<string, ActionRule> {
+  const rules = config.community ? actionRulesOf(config.community) : {};
+  const referral = referralRulesOf(config);
+  if (!referral) return rules;
+  rules.referral ??= { points: referral.points, cooldownMs: 0, dailyCap: null, feature: null };
+  // The cap is the referrer's to record (paid nothing), not a refusal: the payout path checks it.
+  rules.referral = { ...rules.referral, dailyCap: null };
+  rules.referral_second_level = { points: Math.floor((rules.referral.points * referral.secondLevelPercent) / 100), cooldownMs: 0, dailyCap: null, feature: null };
+  return rules;
 }

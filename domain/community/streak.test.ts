@@ -124,6 +124,11 @@ describe("startOfLocalDay", () => {
     expect(localDay(start, "America/Santiago")).toBe("2026-09-06");
     expect(localDay(start - 1, "America/Santiago")).toBe("2026-09-05");
   });
+
+  it("takes the first of two midnights where the clocks go back from 01:00 (Gaza, 2021-10-29)", () => {
+    expect(startOfLocalDay("2021-10-29", "Asia/Gaza")).toBe(at("2021-10-28T21:00:00Z"));
+    expect(startOfNextLocalDay(at("2021-10-28T12:00:00Z"), "Asia/Gaza")).toBe(at("2021-10-28T21:00:00Z"));
+  });
 });
 
 describe("streakWarningTimes", () => {
@@ -152,6 +157,7 @@ describe("daily streak in any time zone (property)", () => {
     "America/Los_Angeles",
     "America/St_Johns",
     "America/Santiago",
+    "Asia/Gaza",
     "Europe/Berlin",
     "Asia/Kolkata",
     "Asia/Kathmandu",

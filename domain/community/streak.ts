@@ -78,7 +78,26 @@ export function dayAfter(day: string, days = 1): string {
 /** The first instant of a local day. From noon, so that a day whose midnight is skipped by DST still has a start. */
 export function startOfLocalDay(day: string, timeZone: string): number {
   const [year, month, date] = parseDay(day);
-  return startOfDay(new TZDate(year, month - 1, date, 12, 0, 0, timeZone)).getTime();
+  const start = startOfDay(new TZDate(year, month - 1, date, 12, 0, 0, timeZone)).getTime();
+  // Where the clocks go back from 01:00 to 00:00 (Asia/Gaza) midnight happens twice and date-fns
+  // lands on the second one: search back for the first.
+  return localDay(start - 1, timeZone) === day ? firstInstantOf(day, start, timeZone) : start;
+}
+
+// No zone has moved its clocks back by more than 2 hours at once.
+const clockChangeMaxMs = 6 * hourMs;
+
+/** Binary search for the first instant of `day` before `inDay`, knowing local days only move forward. */
+function firstInstantOf(day: string, inDay: number, timeZone: string): number {
+  let before = inDay - clockChangeMaxMs;
+  if (localDay(before, timeZone) >= day) throw new Error(`${day} in ${timeZone} starts more than 6 h before its second midnight`);
+  let after = inDay;
+  while (after - before > 1) {
+    const middle = Math.floor((before + after) / 2);
+    if (localDay(middle, timeZone) >= day) after = middle;
+    else before = middle;
+  }
+  return after;
 }
 
 function localTime(day: string, hour: number, timeZone: string): number {

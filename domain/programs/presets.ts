@@ -1,3 +1,4 @@
+import { communityPresetGates } from "../gates/community-gates";
 import type { ProgramConfig } from "./program-config";
 
 /** The seed numbers of ARCHITECTURE.md §4. Operators start from one and override what differs. */
@@ -22,7 +23,17 @@ const restaurant: ProgramConfig = {
   expiry: { mode: "after_earning", months: 12, warningDays: 30, lowestTierOnly: false },
   requalification: { enabled: false, windowMonths: 12, maxDowngradeSteps: 1 },
   campaigns: [],
+  referral: { points: 100, secondLevelPercent: 25, dailyCap: 20 },
 };
+
+// The architecture page's channel map and gated actions; the preset spells them out as named gates.
+const channelsByTier = {
+  BRONZE: ["general", "introductions", "support"],
+  SILVER: ["alpha-signals", "governance-discussion"],
+  GOLD: ["founders-room", "early-access"],
+  DIAMOND: ["diamond-lounge", "strategy-council"],
+};
+const actionTiers = { scheduleAma: "GOLD", createLiveEvent: "DIAMOND", proposeGovernance: "DIAMOND", voteGovernance: "GOLD" };
 
 const community: ProgramConfig = {
   kind: "community",
@@ -67,18 +78,9 @@ const community: ProgramConfig = {
       daily_streak: { points: 5, cooldownMinutes: 0 },
     },
     streakWarnings: { atRiskHour: 20, atRiskMinStreak: 3, inactiveHours: 48 },
-    channelsByTier: {
-      BRONZE: ["general", "introductions", "support"],
-      SILVER: ["alpha-signals", "governance-discussion"],
-      GOLD: ["founders-room", "early-access"],
-      DIAMOND: ["diamond-lounge", "strategy-council"],
-    },
-    actionTiers: {
-      scheduleAma: "GOLD",
-      createLiveEvent: "DIAMOND",
-      proposeGovernance: "DIAMOND",
-      voteGovernance: "GOLD",
-    },
+    channelsByTier,
+    actionTiers,
+    gates: communityPresetGates(channelsByTier, actionTiers, ["BRONZE", "SILVER", "GOLD", "DIAMOND"]),
   },
 };
 

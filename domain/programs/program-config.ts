@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { GatesSchema, gateTierCodes } from "../gates/requirement";
 
 /** A rung of the tier ladder. A member qualifies when ANY of the thresholds is met (§4). */
 export const TierSchema = z
@@ -91,6 +92,16 @@ export const StreakWarningsSchema = z
   })
   .strict();
 
+/** What a referrer earns when a referred member's first qualifying action happens, and the second level's share. */
+export const ReferralRulesSchema = z
+  .object({
+    points: z.number().int().min(0),
+    secondLevelPercent: z.number().min(0).max(100),
+    /** Referral credits per referrer per local day; absent = no cap. Over it a referral is recorded and pays nothing. */
+    dailyCap: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+
 export const CommunityRulesSchema = z
   .object({
     joinBonus: z.number().int().min(0),
@@ -104,14 +115,7 @@ export const CommunityRulesSchema = z
       })
       .strict(),
     dailyStreak: DailyStreakRulesSchema,
-    referral: z
-      .object({
-        points: z.number().int().min(0),
-        secondLevelPercent: z.number().min(0).max(100),
-        /** Referral credits per referrer per local day; absent = no cap. */
-        dailyCap: z.number().int().min(1).max(10_000).optional(),
-      })
-      .strict(),
+    referral: ReferralRulesSchema,
     /** Default cooldown per action kind (§4: 1 h). */
     cooldownMinutes: z.number().int().min(0),
     /** Multiplier by number of distinct features used this week: index 0 = 1 feature, last = that many or more. */
@@ -124,6 +128,8 @@ export const CommunityRulesSchema = z
       .optional(),
     /** Absent in configs stored before issue 16 (then inactiveHours = decayWarningHours). */
     streakWarnings: StreakWarningsSchema.optional(),
+    /** Named access gates (channels, scheduling an AMA, events, governance): requirement trees; absent = derived from channelsByTier and actionTiers. */
+    gates: GatesSchema.optional(),
     /** Chat channels open at each tier (cumulative up the ladder), keyed by tier code. */
     channelsByTier: z.record(z.string(), z.array(z.string().min(1).max(64)).max(50)),
     /** Minimum tier for each gated action. */
@@ -160,6 +166,8 @@ export const ProgramConfigSchema = z
     requalification: RequalificationSchema,
     campaigns: z.array(CampaignSchema).max(50),
     community: CommunityRulesSchema.optional(),
+    /** Referrals in a program without community rules (a venue program pays on the referred member's first posted purchase). */
+    referral: ReferralRulesSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -186,6 +194,11 @@ export const ProgramConfigSchema = z
       }
     });
     if (config.community) {
+      for (const [name, requirement] of Object.entries(config.community.gates ?? {})) {
+        for (const tierCode of gateTierCodes(requirement)) {
+          if (!codes.includes(tierCode)) ctx.addIssue({ code: "custom", path: ["community", "gates", name], message: `unknown tier ${tierCode}; expected one of ${codes.join(", ")}` });
+        }
+      }
       for (const [action, tierCode] of Object.entries(config.community.actionTiers)) {
         if (!codes.includes(tierCode)) {
           ctx.addIssue({

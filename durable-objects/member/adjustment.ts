@@ -1,7 +1,7 @@
 import { decideAdjustment } from "../../domain/ledger/adjustment";
 import { allocateDebit } from "../../domain/ledger/spend";
-import { tierAfterPosting } from "../../domain/tiers/qualification";
 import type { AdjustCommand } from "./rpc-types";
+import { raiseTierAfterCredit } from "./tier-after-credit";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
 
 /** A manual adjustment: a journal entry that carries its reason; credits repay debt first. */
@@ -15,7 +15,7 @@ export function adjustPoints(ctx: WriteContext, command: AdjustCommand, adjustme
     if (decision.credited > 0) store.addLot(adjustmentId, null, ctx.nowMs, null, decision.credited);
     store.updateCounters({ debt: counters.debt - decision.repaid, ...(decision.qualifies ? { lifetime_points: counters.lifetime_points + command.points } : {}) });
     store.appendEntry({ kind: "adjust", delta: decision.credited, pendingDelta: 0, ref: adjustmentId, venueId: null, detail, atMs: ctx.nowMs });
-    if (decision.qualifies) raiseTier(ctx);
+    if (decision.qualifies) raiseTierAfterCredit(ctx);
   } else {
     for (const allocation of allocateDebit(store.liveLots(), decision.debited)) store.takeFromLot(allocation.lotId, allocation.points);
     store.appendEntry({ kind: "adjust", delta: -decision.debited, pendingDelta: 0, ref: adjustmentId, venueId: null, detail, atMs: ctx.nowMs });
@@ -35,13 +35,4 @@ export function adjustPoints(ctx: WriteContext, command: AdjustCommand, adjustme
     ctx.nowMs,
   );
   return { ...reply, recorded: true };
-}
-
-function raiseTier(ctx: WriteContext): void {
-  const counters = ctx.store.counters();
-  const tier = tierAfterPosting(ctx.config.tiers, ctx.profile.tier, { lifetimePoints: counters.lifetime_points, lifetimeSpendCents: counters.lifetime_spend_cents, visits: counters.visits });
-  if (!tier.upgraded) return;
-  const from = ctx.profile.tier;
-  ctx.setTier(tier.code);
-  ctx.emit("tier_changed", ctx.nowMs, { data: { from, to: tier.code, direction: "up" } });
 }

@@ -11,6 +11,15 @@ export type Counters = {
   inactivity_warned_for_ms: number | null;
   next_review_ms: number | null;
   event_seq: number;
+  streak_current: number;
+  streak_longest: number;
+  streak_last_day: string | null;
+  streak_warned_day: string | null;
+  community_active_ms: number | null;
+  inactive_warned_ms: number | null;
+  referral_count: number;
+  referral_points: number;
+  referral_triggered: number;
 };
 
 export type PurchaseRow = {
@@ -56,7 +65,7 @@ export type RedemptionRow = {
 
 export type VenueStats = { purchases: number; visits: number; spend_cents: number };
 
-export type EntryKind = "earn" | "post" | "redeem" | "expire" | "refund" | "adjust" | "settle";
+export type EntryKind = "earn" | "post" | "redeem" | "expire" | "refund" | "adjust" | "settle" | "action";
 export type EntryInput = { kind: EntryKind; delta: number; pendingDelta: number; ref: string | null; venueId: string | null; detail: unknown; atMs: number };
 
 /** Reads and writes of the member's ledger tables. Callers run inside `transactionSync`. */

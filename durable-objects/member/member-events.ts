@@ -37,7 +37,12 @@ export type MemberEventKind =
   | "points_expiring"
   | "points_expired"
   | "tier_changed"
-  | "points_adjusted";
+  | "points_adjusted"
+  | "community_credited"
+  | "streak_claimed"
+  | "streak_at_risk"
+  | "inactive_48h"
+  | "referral_recorded";
 
 export type MemberEvent = {
   v: 1;

@@ -34,6 +34,8 @@ export function memberView(store: LedgerStore, profile: MemberProfile, config: P
     },
     visits: counters.visits,
     lifetimeSpendCents: counters.lifetime_spend_cents,
+    streak: { current: counters.streak_current, longest: counters.streak_longest, lastClaimDay: counters.streak_last_day },
+    referrals: { count: counters.referral_count, pointsEarned: counters.referral_points },
     nextTier: config ? nextTierProgress(config.tiers, profile.tier, metrics) : [],
   };
 }

@@ -17,8 +17,13 @@ import { insertProfile, readProfile } from "./profile-store";
 import { recordPurchase, replayPurchase } from "./purchase";
 import { cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
 import { refundPurchase } from "./refund";
+import { creditCommunity } from "./community-credit";
+import { type ReferralCommand, creditReferral, deliverReferrals, hasReferralSync, owePayoutToReferrer } from "./referral";
+import { claimStreak } from "./streak-claim";
 import {
   type AdjustCommand,
+  type CommunityActionCommand,
+  type ProgramContext,
   type EnrollCommand,
   type EnrollReply,
   type ErrorBody,
@@ -85,16 +90,46 @@ export class Member extends DurableObject<Env> {
     const reply = this.ctx.storage.transactionSync(() =>
       runIdempotent(this.db, { memberId: command.request.id, key: command.idempotencyKey }, command.requestHash, now.getTime(), () => {
         const decision = decideEnrollment(this.currentProfile(), command.request, now);
+        if (decision.kind === "referrer_already_set") return { status: decision.status, body: { error: { code: decision.code, message: decision.message } } };
         if (decision.kind === "already_enrolled") return { status: 200 as const, body: decision.profile };
         insertProfile(this.db, decision.profile);
         const { id: memberId, programId, tier } = decision.profile;
         emitEvent(this.store, { memberId, programId, tier }, "enrolled", now.getTime());
-        return { status: 201 as const, body: decision.profile };
+        return { status: 201 as const, body: command.program ? this.joined(decision.profile, command.program, now.getTime()) : decision.profile };
       }),
     );
     this.profileCopy = undefined;
     await this.afterWrite(now.getTime(), null, reply.status === 201);
     return reply as EnrollReply;
+  }
+
+  /**
+   * A new member of a community program has joined: the join bonus is paid and the referrer is owed
+   * their payout, in the enrollment's transaction, so no crash can enroll without them.
+   */
+  private joined(profile: MemberProfile, program: ProgramContext, nowMs: number): MemberProfile {
+    this.syncConfig(program.config);
+    if (!program.config.community) return profile;
+    const ctx = new WriteContext(this.store, profile, program.config, nowMs);
+    creditCommunity(ctx, { kind: "join", sourceId: "join", occurredAtMs: nowMs });
+    owePayoutToReferrer(ctx);
+    assertLedgerInvariants(this.store);
+    return ctx.profile;
+  }
+
+  /** Credits a community action: the one path for operators' custom actions, rooms, chat callbacks and governance. */
+  async creditAction(command: CommunityActionCommand): Promise<Reply> {
+    return this.write(command, true, (ctx) => creditCommunity(ctx, { kind: command.kind, sourceId: command.sourceId, occurredAtMs: command.occurredAtMs ?? ctx.nowMs }));
+  }
+
+  /** The daily streak claim (once per local day). */
+  async claimStreak(command: WriteEnvelope): Promise<Reply> {
+    return this.write(command, true, (ctx) => claimStreak(ctx));
+  }
+
+  /** A payout owed by a member this member referred (sent by that member's actor until it lands). */
+  async creditReferral(command: ReferralCommand): Promise<Reply> {
+    return this.write({ ...command, requestHash: "" }, true, (ctx) => creditReferral(ctx, command));
   }
 
   async profile(): Promise<ProfileReply> {
@@ -252,6 +287,7 @@ export class Member extends DurableObject<Env> {
     });
     this.profileCopy = undefined;
     if (hasStockSync(this.store)) await deliverStockSync(this.store, this.env.REWARD_STOCK);
+    if (hasReferralSync(this.store)) await this.deliverOwedReferrals();
     await this.scheduleFromState(nowMs);
   }
 
@@ -372,6 +408,7 @@ export class Member extends DurableObject<Env> {
    */
   private async afterWrite(nowMs: number, dueMs: number | null, emitted: boolean): Promise<void> {
     if (emitted) this.ctx.waitUntil(this.flushOutbox());
+    if (this.hasTables && hasReferralSync(this.store)) this.ctx.waitUntil(this.deliverOwedReferrals());
     const wakeBy = Math.min(dueMs ?? Number.POSITIVE_INFINITY, nowMs + sentEventRetentionMs);
     if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
     // A cached time in the past is an alarm that ran, failed for good or never fired: set it again.
@@ -392,7 +429,7 @@ export class Member extends DurableObject<Env> {
     const sent = this.db.one<{ oldest: number | null }>("SELECT MIN(sent_at_ms) AS oldest FROM outbox WHERE sent_at_ms IS NOT NULL")?.oldest;
     if (sent != null) candidates.push(sent + sentEventRetentionMs);
     if (hasUnsent(this.store)) this.ctx.waitUntil(this.flushOutbox());
-    if (hasStockSync(this.store)) candidates.push(nowMs + retryMs);
+    if (hasStockSync(this.store) || hasReferralSync(this.store)) candidates.push(nowMs + retryMs);
     if (candidates.length === 0) {
       await this.ctx.storage.deleteAlarm();
       this.alarmAtMs = null;
@@ -400,6 +437,20 @@ export class Member extends DurableObject<Env> {
     }
     this.alarmAtMs = Math.max(Math.min(...candidates), Date.now());
     await this.ctx.storage.setAlarm(this.alarmAtMs);
+  }
+
+  /** Pays referrers what this member's actions owe them; on failure the alarm retries. */
+  private async deliverOwedReferrals(): Promise<void> {
+    const profile = this.currentProfile();
+    const config = this.storedConfig();
+    if (!profile || !config) return;
+    try {
+      await deliverReferrals(this.store, this.env.MEMBER, { id: profile.programId, config });
+    } catch (error) {
+      console.error("referral payout failed; retrying from the alarm", error);
+      this.alarmAtMs = Date.now() + retryMs;
+      await this.ctx.storage.setAlarm(this.alarmAtMs);
+    }
   }
 
   /** Sends outbox rows to the projections Queue in batches; on failure the alarm retries. */

@@ -18,11 +18,13 @@ export type EnrollCommand = {
   idempotencyKey?: string;
   requestHash: string;
   request: EnrollmentRequest;
+  /** The program's rules: with them a community member's join bonus is paid in the enrollment's own transaction. */
+  program?: ProgramContext;
 };
 
 export type EnrollReply =
   | { status: 201 | 200; body: MemberProfile; replayed: boolean }
-  | { status: 422; body: ErrorBody; replayed: boolean };
+  | { status: 409 | 422; body: ErrorBody; replayed: boolean };
 
 export type ProfileReply = { status: 200; body: MemberProfile } | { status: 404; body: ErrorBody };
 
@@ -64,6 +66,9 @@ export type RedeemCommand = WriteEnvelope & {
 };
 
 export type AdjustCommand = WriteEnvelope & { points: number; reason: string };
+
+/** A community action to credit: what rooms, chat callbacks, governance and operators send. */
+export type CommunityActionCommand = WriteEnvelope & { kind: string; sourceId: string; occurredAtMs?: number };
 
 export type RedemptionActionCommand = { v: SupportedVersion; program: ProgramContext; redemptionId: string; venueId: string | null; code?: string; nowMs?: number };
 

@@ -115,6 +115,33 @@ export const memberSchemaSteps: readonly string[] = [
    CREATE TABLE stock_sync (redemption_id TEXT PRIMARY KEY, reward_id TEXT NOT NULL);`,
   // Sessions older than the member's epoch are over: "sign out everywhere" is one write here.
   `ALTER TABLE counters ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;`,
+  // Community earning: every credit is one row per (kind, source), so a source pays once and keeps its
+  // first answer; the streak and referral counters; referral payouts wait in referral_sync until the
+  // referrer's actor has taken them (the referred member's durable state drives the referrer's).
+  `CREATE TABLE community_credits (
+     kind TEXT NOT NULL,
+     source_id TEXT NOT NULL,
+     points INTEGER NOT NULL,
+     feature TEXT,
+     day TEXT NOT NULL,
+     week TEXT NOT NULL,
+     at_ms INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     reply TEXT NOT NULL,
+     PRIMARY KEY (kind, source_id)
+   );
+   CREATE INDEX community_credits_kind_day ON community_credits (kind, day);
+   CREATE INDEX community_credits_week ON community_credits (week, feature);
+   CREATE TABLE referral_sync (referrer_id TEXT NOT NULL, referred_id TEXT NOT NULL, level INTEGER NOT NULL, PRIMARY KEY (referrer_id, referred_id, level));
+   ALTER TABLE counters ADD COLUMN streak_current INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE counters ADD COLUMN streak_longest INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE counters ADD COLUMN streak_last_day TEXT;
+   ALTER TABLE counters ADD COLUMN streak_warned_day TEXT;
+   ALTER TABLE counters ADD COLUMN community_active_ms INTEGER;
+   ALTER TABLE counters ADD COLUMN inactive_warned_ms INTEGER;
+   ALTER TABLE counters ADD COLUMN referral_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE counters ADD COLUMN referral_points INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE counters ADD COLUMN referral_triggered INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */

@@ -3,6 +3,8 @@ import { creditAfterDebt } from "../../domain/ledger/credit";
 import { tierAfterPosting, tierAtReview, tierIndex } from "../../domain/tiers/qualification";
 import { monthsAfter } from "../../domain/time/calendar";
 import type { LotRow } from "./ledger-store";
+import { owePayoutToReferrer } from "./referral";
+import { emitStreakWarnings, nextStreakWarningMs } from "./streak-claim";
 import type { WriteContext } from "./write-context";
 
 /** Bounds per alarm run (alarms are retried and must stay short); the rest waits for the next run. */
@@ -15,6 +17,7 @@ export function runDue(ctx: WriteContext): void {
   postDuePurchases(ctx);
   reviewTier(ctx);
   applyExpiry(ctx);
+  emitStreakWarnings(ctx);
 }
 
 /** Posts pending points whose time has come: debt first, then a lot; counters, tier and events follow. */
@@ -50,6 +53,8 @@ export function postDuePurchases(ctx: WriteContext): number {
       ctx.emit("tier_changed", postedAtMs, { data: { from, to: tier.code, direction: "up" } });
     }
     ctx.emit("points_posted", postedAtMs, { data: { purchaseId: purchase.id, points, credited } });
+    // A venue member's first posted purchase is the referral's qualifying action (a refund before posting voids it).
+    owePayoutToReferrer(ctx);
   }
   return due.length;
 }
@@ -148,5 +153,7 @@ export function nextDueMs(ctx: WriteContext): number | null {
       if (counters.inactivity_warned_for_ms !== counters.last_activity_ms) candidates.push(warningAt(policy, deadline).getTime());
     }
   }
+  const warning = nextStreakWarningMs(ctx);
+  if (warning !== null) candidates.push(warning);
   return candidates.length > 0 ? Math.min(...candidates) : null;
 }

@@ -20,7 +20,8 @@ async function signIn(provider: Eip1193): Promise<void> {
     show(status, "Sign the message in your wallet…");
     const signature = (await provider.request({ method: "personal_sign", params: [hex(message), address] })) as string;
     show(status, "Signing you in…");
-    await callApi("POST", "/v1/auth/siwe/verify", { message, signature });
+    const referralCode = root.dataset.referralCode || undefined;
+    await callApi("POST", "/v1/auth/siwe/verify", { message, signature, referralCode });
     show(status, "Signed in.", "success");
     location.assign("/");
   } catch (error) {

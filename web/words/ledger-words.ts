@@ -1,7 +1,7 @@
 import { money, points } from "./formatting";
 
 export type LedgerEntry = {
-  kind: "earn" | "post" | "redeem" | "expire" | "refund" | "adjust" | "settle";
+  kind: "earn" | "post" | "redeem" | "expire" | "refund" | "adjust" | "settle" | "action";
   delta: number;
   pendingDelta: number;
   venueId: string | null;
@@ -12,6 +12,23 @@ export type Names = { venue: (id: string | null) => string; reward: (id: string)
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.length > 0 ? value : null);
 const count = (value: unknown): number => (typeof value === "number" ? value : 0);
+
+const actionWords: Record<string, string> = {
+  join: "Joined the community",
+  voice_ama: "Attended a voice AMA",
+  live_event: "Attended a live event",
+  chat_activity: "Took part in the chat",
+  daily_streak: "Daily streak",
+  referral: "A friend you referred joined",
+  referral_second_level: "A friend of someone you referred joined",
+  governance_vote: "Voted in governance",
+};
+
+/** A community credit in words; an operator's custom kind ("attended_meetup") reads as "Attended meetup". */
+function actionInWords(kind: string, capped: boolean): string {
+  const words = actionWords[kind] ?? `${kind.charAt(0).toUpperCase()}${kind.slice(1).replaceAll("_", " ")}`;
+  return capped ? `${words} (over the daily referral limit: no points)` : words;
+}
 
 /** One journal entry as a member reads it: what happened and why, not the ledger's kind codes. */
 export function entryInWords(entry: LedgerEntry, names: Names): string {
@@ -37,6 +54,8 @@ export function entryInWords(entry: LedgerEntry, names: Names): string {
       return `${entry.delta >= 0 ? "Points added" : "Points removed"} by the program${text(detail.reason) ? `: ${detail.reason}` : ""}`;
     case "settle":
       return "Settled on chain";
+    case "action":
+      return actionInWords(text(detail.kind) ?? "action", detail.capped === true);
   }
 }
 

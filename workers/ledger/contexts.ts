@@ -53,8 +53,11 @@ export async function venueContext(db: D1Database, programId: string, venueId: s
 export function actorReply<T>(c: { header(name: string, value: string): void }, reply: { status: number; body: unknown; replayed: boolean }): T {
   const headers: Record<string, string> = reply.replayed ? { [replayHeader]: "true" } : {};
   if (reply.status >= 400) {
-    const { error } = reply.body as { error: { code: string; message: string } };
-    throw new ApiError(reply.status as 403, error.code, error.message, {}, headers);
+    const { error } = reply.body as { error: { code: string; message: string } & Record<string, unknown> };
+    const { code, message, ...details } = error;
+    // A rejection that says when to come back (a cooldown) says it in the standard header too.
+    if (typeof details.retryAfterSeconds === "number") headers["Retry-After"] = String(details.retryAfterSeconds);
+    throw new ApiError(reply.status as 403, code, message, details, headers);
   }
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return reply.body as T;

@@ -84,7 +84,13 @@ const siweVerify = createRoute({
   request: {
     body: {
       required: true,
-      content: { "application/json": { schema: SignedMessageSchema } },
+      content: {
+        "application/json": {
+          schema: SignedMessageSchema.extend({
+            referralCode: z.string().trim().min(4).max(32).optional().openapi({ description: "Another member's referral code: recorded when this wallet joins the program (not on a later sign-in)" }),
+          }).openapi("SiweSignIn"),
+        },
+      },
     },
   },
   responses: {
@@ -106,10 +112,10 @@ authRoutes.openapi(siweNonce, async (c) => {
 });
 
 authRoutes.openapi(siweVerify, async (c) => {
-  const { message, signature } = c.req.valid("json");
+  const { message, signature, referralCode } = c.req.valid("json");
   const nowMs = Date.now();
   const { address, programId } = await verifySignIn(c.env, message, signature, nowMs);
-  const memberId = await memberForWallet(c.env, programId, address);
+  const memberId = await memberForWallet(c.env, programId, address, referralCode);
   const { profile, session } = await startMemberSession(c, memberId, programId, nowMs);
   return c.json({ member: profile, address, sessionExpiresAt: new Date(session.expiresAtMs).toISOString() }, 200);
 });

@@ -9,6 +9,7 @@ import type { AppEnv } from "../app-env";
 import { callActor } from "../ledger/call-actor";
 import { assertMemberAccess, assertProgramAccess } from "../auth/principal";
 import { requireAuth } from "../auth/require-auth";
+import { referrerFor } from "../members/referral-check";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
@@ -40,7 +41,7 @@ const enroll = createRoute({
   tags: ["Members"],
   summary: "Enroll a member",
   description:
-    "Idempotent by Idempotency-Key and by externalRef within the program: enrolling the same externalRef again answers 200 with the existing member. A request needs at least one of the two.",
+    "Idempotent by Idempotency-Key and by externalRef within the program: enrolling the same externalRef again answers 200 with the existing member. A request needs at least one of the two. A referral code records exactly one referrer: 422 unknown_referral_code, self_referral (same member, external ref, email or phone), referral_cycle; 409 referrer_already_set for an existing member and another referrer. A community program's member gets the join bonus on enrollment.",
   security: operatorOrVenueSecurity,
   middleware: [requireAuth({ operator: true, venue: true })] as const,
   request: {
@@ -50,7 +51,7 @@ const enroll = createRoute({
   responses: {
     201: { description: "Enrolled", content: { "application/json": { schema: MemberProfileSchema } } },
     200: { description: "Already enrolled (same externalRef): the existing member", content: { "application/json": { schema: MemberProfileSchema } } },
-    ...errorResponses(400, 401, 403, 404, 413, 422),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 422),
   },
 });
 
@@ -67,6 +68,10 @@ export const MemberViewSchema = MemberProfileSchema.extend({
   }),
   visits: z.number().int(),
   lifetimeSpendCents: z.number().int(),
+  streak: z
+    .object({ current: z.number().int(), longest: z.number().int(), lastClaimDay: z.string().nullable().openapi({ description: "YYYY-MM-DD in the member's time zone" }) })
+    .openapi({ description: "The daily streak (community programs)" }),
+  referrals: z.object({ count: z.number().int(), pointsEarned: z.number().int() }).openapi({ description: "Members this member referred who completed their first qualifying action, and the points earned from referrals (both levels)" }),
   nextTier: z.array(
     z.object({ tier: z.string(), metric: z.enum(["lifetimePoints", "lifetimeSpendCents", "visits"]), current: z.number(), required: z.number(), remaining: z.number() }),
   ),
@@ -75,7 +80,7 @@ export const MemberViewSchema = MemberProfileSchema.extend({
 export const LedgerEntrySchema = z
   .object({
     seq: z.number().int(),
-    kind: z.enum(["earn", "post", "redeem", "expire", "refund", "adjust", "settle"]),
+    kind: z.enum(["earn", "post", "redeem", "expire", "refund", "adjust", "settle", "action"]).openapi({ description: "action: a community credit (detail: kind, sourceId, base, tierMultiplier, weeklyMultiplier, features)" }),
     delta: z.number().int().openapi({ description: "Change to the available balance" }),
     pendingDelta: z.number().int().openapi({ description: "Change to pending points" }),
     balanceAfter: z.number().int(),
@@ -157,8 +162,9 @@ memberRoutes.openapi(enroll, async (c) => {
   }
 
   const program = await findProgram(c.env.DB, programId);
-  const referredBy = body.referralCode ? await findReferrer(c.env.DB, programId, body.referralCode) : null;
   const memberId = deriveMemberId(programId, body.externalRef ? { externalRef: body.externalRef } : { idempotencyKey: idempotencyKey! });
+  const joiner = { id: memberId, externalRef: body.externalRef ?? null, email: body.email ?? null, phone: body.phone ?? null };
+  const referredBy = body.referralCode ? await referrerFor(c.env.DB, programId, body.referralCode, joiner) : null;
   const referralCode = deriveReferralCode(memberId);
   const reply = await callActor(c.env.MEMBER, memberId, (member) => member.enroll({
     v: memberRpcVersion,
@@ -177,8 +183,9 @@ memberRoutes.openapi(enroll, async (c) => {
       tier: program.config.tiers[0].code,
       enrolledVia: principal.kind === "venue" ? principal.venueId : "operator",
     },
+    program: { id: program.id, config: program.config },
   }));
-  if (reply.status === 422) throw new ApiError(422, reply.body.error.code, reply.body.error.message);
+  if ("error" in reply.body) throw new ApiError(reply.status as 409 | 422, reply.body.error.code, reply.body.error.message);
 
   // The directory copy is written after the actor decided; a retry after a crash here rewrites it.
   const profile = reply.body;
@@ -189,7 +196,7 @@ memberRoutes.openapi(enroll, async (c) => {
       : []),
   ]);
   if (reply.replayed) c.header(replayHeader, "true");
-  return c.json(profile, reply.status);
+  return c.json(profile, reply.status as 200 | 201);
 });
 
 memberRoutes.openapi(getMember, async (c) => {
@@ -217,16 +224,3 @@ memberRoutes.openapi(getLedger, async (c) => {
   assertMemberAccess(c.get("principal"), page.programId, id);
   return c.json({ entries: page.entries, nextCursor: page.nextBeforeSeq === null ? null : encodeCursor([String(page.nextBeforeSeq)]) }, 200);
 });
-
-async function findReferrer(db: D1Database, programId: string, referralCode: string): Promise<string> {
-  const [referrer] = await drizzle(db)
-    .select({ id: members.id })
-    .from(members)
-    .where(and(eq(members.programId, programId), eq(members.referralCode, referralCode.toUpperCase())));
-  if (!referrer) {
-    throw new ApiError(422, "unknown_referral_code", `No member of this program has referral code ${referralCode}`, {
-      fields: [{ path: "referralCode", message: "unknown referral code" }],
-    });
-  }
-  return referrer.id;
-}

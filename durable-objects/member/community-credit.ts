@@ -1,0 +1,111 @@
+import { creditRulesOf } from "../../domain/community/action-rules";
+import { communityPoints, decideAction } from "../../domain/community/action-decision";
+import { activeFeatures, isoWeek, localDay, weeklyMultiplier } from "../../domain/community/weekly-features";
+import { creditAfterDebt } from "../../domain/ledger/credit";
+import { lotExpiresAt } from "../../domain/ledger/expiry";
+import { raiseTierAfterCredit } from "./tier-after-credit";
+import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
+
+/** One community credit to decide: its kind, the source that pays once (AMA id, event id, chat day…), and when. */
+export type CommunityCredit = {
+  kind: string;
+  sourceId: string;
+  occurredAtMs: number;
+  /** The streak and referrals set their own base (the streak's compounding, the second level's share). */
+  basePoints?: number;
+  /** A referral over its referrer's daily cap is recorded with the reason and pays nothing. */
+  capped?: boolean;
+};
+
+type CreditRow = { reply: string };
+
+/**
+ * The one path by which every community reward is credited: custom actions, the join bonus, the
+ * daily streak, referrals, and what rooms, chat and governance will send. The same (kind, source)
+ * never pays twice: its row keeps the first answer. Then the kind's cooldown and daily cap, the tier
+ * and weekly cross-feature multipliers, debt first, a lot under the expiry policy, tier qualification.
+ */
+export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): CommandReply & { replayed?: boolean } {
+  const { store, config, profile } = ctx;
+  const earlier = store.db.one<CreditRow>("SELECT reply FROM community_credits WHERE kind = ? AND source_id = ?", credit.kind, credit.sourceId);
+  if (earlier) return { ...(JSON.parse(earlier.reply) as CommandReply), replayed: true };
+  const rule = creditRulesOf(config)[credit.kind];
+  const day = localDay(credit.occurredAtMs, profile.timezone);
+  const week = isoWeek(credit.occurredAtMs, profile.timezone);
+  const history = store.db.one<{ last_at: number | null; today: number }>(
+    "SELECT MAX(at_ms) AS last_at, SUM(CASE WHEN day = ? THEN 1 ELSE 0 END) AS today FROM community_credits WHERE kind = ? AND status = 'credited'",
+    day,
+    credit.kind,
+  );
+  const decision = decideAction(rule, credit.kind, { lastCreditAtMs: history?.last_at ?? null, creditsToday: history?.today ?? 0 }, credit.occurredAtMs);
+  if (!decision.ok) {
+    const rejected = rejectWith({ status: decision.status, code: decision.code, message: decision.message });
+    if (decision.retryAfterSeconds !== undefined) (rejected.body as { error: object }).error = { ...(rejected.body as { error: object }).error, retryAfterSeconds: decision.retryAfterSeconds };
+    return rejected;
+  }
+  const feature = rule!.feature;
+  const features = weekFeatures(ctx, week, feature, day);
+  const tierMultiplier = config.tiers.find((tier) => tier.code === profile.tier)?.multiplier ?? 1;
+  const weekly = weeklyMultiplier(features.length, config.community?.weeklyFeatureMultipliers ?? [1]);
+  const base = credit.capped ? 0 : (credit.basePoints ?? rule!.points);
+  const earned = communityPoints(base, tierMultiplier, weekly);
+  const counters = store.counters();
+  const { repaid, credited } = creditAfterDebt(counters.debt, earned.points);
+  const ref = `${credit.kind}:${credit.sourceId}`;
+  if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited);
+  store.updateCounters({ debt: counters.debt - repaid, lifetime_points: counters.lifetime_points + earned.points, community_active_ms: ctx.nowMs });
+  // Flat, as every journal detail is: the factors by name, the week's features as one list.
+  const detail = { kind: credit.kind, sourceId: credit.sourceId, base, tierMultiplier, weeklyMultiplier: weekly, features: features.join(","), repaidDebt: repaid, capped: credit.capped === true };
+  store.appendEntry({ kind: "action", delta: credited, pendingDelta: 0, ref, venueId: null, detail, atMs: ctx.nowMs });
+  raiseTierAfterCredit(ctx);
+  ctx.emit("community_credited", ctx.nowMs, { data: { kind: credit.kind, sourceId: credit.sourceId, points: earned.points } });
+  const reply = {
+    status: 201,
+    body: {
+      memberId: profile.id,
+      kind: credit.kind,
+      sourceId: credit.sourceId,
+      points: earned.points,
+      breakdown: earned.breakdown,
+      features,
+      repaidDebt: repaid,
+      balance: store.balance(),
+      tier: ctx.profile.tier,
+      ...(credit.capped ? { capped: { code: "referral_daily_cap_reached", message: "The referrer's daily referral cap was reached: recorded, paid nothing" } } : {}),
+    },
+  };
+  store.db.run(
+    "INSERT INTO community_credits (kind, source_id, points, feature, day, week, at_ms, status, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    credit.kind,
+    credit.sourceId,
+    earned.points,
+    feature,
+    day,
+    week,
+    credit.occurredAtMs,
+    credit.capped ? "capped" : "credited",
+    JSON.stringify(reply),
+  );
+  return reply;
+}
+
+/** The weekly features the member has used in `week`, counting the action being credited. */
+function weekFeatures(ctx: WriteContext, week: string, feature: string | null, day: string) {
+  const rows = ctx.store.db.all<{ feature: string; credits: number; days: number }>(
+    "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
+    week,
+  );
+  const count = (name: string) => rows.find((row) => row.feature === name);
+  const chatDays = (count("chat")?.days ?? 0) + (feature === "chat" && !chatDayCounted(ctx, week, day) ? 1 : 0);
+  const streakDays = ctx.store.counters().streak_current;
+  return activeFeatures({
+    amaCount: (count("voice")?.credits ?? 0) + (feature === "voice" ? 1 : 0),
+    chatDays,
+    eventCount: (count("events")?.credits ?? 0) + (feature === "events" ? 1 : 0),
+    streakDays,
+  });
+}
+
+function chatDayCounted(ctx: WriteContext, week: string, day: string): boolean {
+  return ctx.store.db.one("SELECT 1 AS seen FROM community_credits WHERE week = ? AND day = ? AND feature = 'chat' AND status = 'credited' LIMIT 1", week, day) !== undefined;
+}
