@@ -26,6 +26,11 @@ export async function findProgram(db: D1Database, programId: string): Promise<Pr
   return record;
 }
 
+/** After an operator changed a program: this isolate reads it anew (others within the cache's 30 s). */
+export function forgetProgram(programId: string): void {
+  programCache.delete(programId);
+}
+
 export async function findVenue(db: D1Database, venueId: string) {
   const [venue] = await drizzle(db).select().from(venues).where(eq(venues.id, venueId)).limit(1);
   if (!venue) throw new ApiError(404, "venue_not_found", `No venue ${venueId}`);

@@ -1,8 +1,8 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { asc, gt } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { programs } from "../../db/schema";
-import { buildProgramConfig } from "../../domain/programs/build-program-config";
+import { buildProgramConfig, updateProgramConfig } from "../../domain/programs/build-program-config";
 import { ProgramConfigSchema } from "../../domain/programs/program-config";
 import { presetNames } from "../../domain/programs/presets";
 import type { AppEnv } from "../app-env";
@@ -13,7 +13,7 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { IdempotencyKeyHeaderSchema } from "../idempotency/idempotency-key";
 import { runOperatorWrite } from "../idempotency/operator-idempotency";
-import { findProgram } from "../programs/program-directory";
+import { findProgram, forgetProgram } from "../programs/program-directory";
 import { operatorSecurity, IdParamsSchema } from "../schemas/common";
 import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
 
@@ -39,6 +39,41 @@ const CreateProgramSchema = z
   .strict()
   .openapi("CreateProgram");
 
+
+const updateConfig = createRoute({
+  operationId: "updateProgramConfig",
+  method: "patch",
+  path: "/{id}/config",
+  tags: ["Programs"],
+  summary: "Change a program's configuration (tiers, earn rules, community actions, gates…): overrides merged over the current config, validated",
+  description:
+    "Objects merge and arrays replace, as at creation; a gate named under community.gates is replaced whole, and null removes it. Members' actors take the new rules with their next write.",
+  security: operatorSecurity,
+  middleware: [requireAuth({ operator: true })] as const,
+  request: {
+    params: IdParamsSchema,
+    headers: IdempotencyKeyHeaderSchema,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              overrides: z
+                .record(z.string(), z.unknown())
+                .openapi({ type: "object", additionalProperties: true, example: { community: { gates: { vote: { all: [{ tierAtLeast: "GOLD" }, { walletLinked: true }] } } } } }),
+            })
+            .strict()
+            .openapi("UpdateProgramConfig"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "Updated", content: { "application/json": { schema: ProgramSchema } } },
+    ...errorResponses(400, 401, 403, 404, 413, 422),
+  },
+});
 
 const createProgram = createRoute({
   operationId: "createProgram",
@@ -111,6 +146,23 @@ programRoutes.openapi(createProgram, async (c) => {
     return { body: program, writes: [drizzle(c.env.DB).insert(programs).values(program)] };
   });
   return c.json(program, 201);
+});
+
+programRoutes.openapi(updateConfig, async (c) => {
+  const { id } = c.req.valid("param");
+  const { overrides } = c.req.valid("json");
+  const program = await runOperatorWrite(c, "update_program_config", { id, overrides }, async () => {
+    const current = await findProgram(c.env.DB, id);
+    const built = updateProgramConfig(current.config, overrides);
+    if (!built.ok) {
+      const summary = built.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+      throw new ApiError(422, "validation_failed", `Invalid program configuration: ${summary}`, { fields: built.issues });
+    }
+    const updated = { id: current.id, name: current.name, preset: current.preset, config: built.config, createdAt: current.createdAt };
+    return { body: updated, writes: [drizzle(c.env.DB).update(programs).set({ config: built.config }).where(eq(programs.id, id))] };
+  });
+  forgetProgram(id);
+  return c.json(ProgramSchema.parse(program), 200);
 });
 
 programRoutes.openapi(listPrograms, async (c) => {

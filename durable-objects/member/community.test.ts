@@ -1,0 +1,73 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, createProgram } from "../../test/api";
+import { memberRpcVersion } from "./rpc-types";
+
+async function communityMember(timezone: string) {
+  const program = await createProgram("Nebula", "community");
+  const enrolled = await call("POST", "/v1/members", { body: { programId: program.id, externalRef: `streak-${crypto.randomUUID()}`, timezone } });
+  const context = { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config };
+  const stub = env.MEMBER.getByName(enrolled.json.id as string);
+  const claim = (iso: string) => runInDurableObject(stub, (member) => member.claimStreak({ v: memberRpcVersion, requestHash: "claim", program: context, nowMs: Date.parse(iso) }));
+  const action = (kind: string, sourceId: string, iso: string) =>
+    runInDurableObject(stub, (member) => member.creditAction({ v: memberRpcVersion, requestHash: `${kind}:${sourceId}`, program: context, kind, sourceId, occurredAtMs: Date.parse(iso), nowMs: Date.parse(iso) }));
+  const events = () => runInDurableObject(stub, (_member, state) => state.storage.sql.exec<{ payload: string }>("SELECT payload FROM outbox ORDER BY seq").toArray().map((row) => JSON.parse(row.payload) as { kind: string; atMs: number }));
+  return { stub, claim, action, events };
+}
+
+describe("daily streak and the weekly cross-feature multiplier in the actor", () => {
+  it("continues across daylight-saving changes by local calendar day, refuses a second claim the same local day, and restarts after a gap", async () => {
+    const { claim } = await communityMember("America/New_York");
+    // 23:30 local on the day before, on, and after the spring-forward day (a 23-hour day).
+    const first = await claim("2026-03-08T04:30:00Z");
+    const second = await claim("2026-03-09T03:30:00Z");
+    const third = await claim("2026-03-10T03:30:00Z");
+    expect([first.body, second.body, third.body].map((body) => (body as { streak: { current: number } }).streak.current)).toEqual([1, 2, 3]);
+    // 23:50 local on 2026-03-09 is the same local day as the third claim.
+    const again = await claim("2026-03-10T03:50:00Z");
+    expect(again.status).toBe(409);
+    expect((again.body as { error: { code: string; nextClaimAt: string } }).error).toMatchObject({ code: "streak_already_claimed", nextClaimAt: "2026-03-10T04:00:00.000Z" });
+    // The fall-back day (25 hours): 2026-11-01 local, then 2026-11-02 local.
+    const { claim: claimFall } = await communityMember("America/New_York");
+    await claimFall("2026-11-01T04:30:00Z");
+    expect(((await claimFall("2026-11-02T05:30:00Z")).body as { streak: { current: number } }).streak.current).toBe(2);
+    const restarted = await claimFall("2026-11-04T15:00:00Z");
+    expect((restarted.body as { streak: { current: number; longest: number } }).streak).toMatchObject({ current: 1, longest: 2 });
+  });
+
+  it("multiplies by 3 when all four features are active in the member's ISO week, and pays the 7-day milestone", async () => {
+    const { claim, action } = await communityMember("UTC");
+    const week = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"];
+    let seventh: { points: number; streak: { current: number; milestoneBonus: number } } | undefined;
+    for (const day of week) seventh = (await claim(`${day}T08:00:00Z`)).body as typeof seventh;
+    expect(seventh!.streak).toMatchObject({ current: 7, milestoneBonus: 50 });
+    await action("voice_ama", "ama-7", "2026-11-25T12:00:00Z");
+    await action("live_event", "event-3", "2026-11-26T12:00:00Z");
+    for (const day of ["2026-11-27", "2026-11-28", "2026-11-29"]) await action("chat_activity", `chat-${day}`, `${day}T12:00:00Z`);
+    const vote = await action("governance_vote", "proposal-12", "2026-11-29T18:00:00Z");
+    expect(vote.body).toMatchObject({ points: 15, features: ["voice", "chat", "events", "streak"] });
+    expect((vote.body as { breakdown: unknown[] }).breakdown).toEqual([
+      { factor: "base", value: 5 },
+      { factor: "tier", value: 1 },
+      { factor: "weekly", value: 3 },
+    ]);
+    // A new ISO week starts from nothing but the streak.
+    const nextWeek = await action("governance_vote", "proposal-13", "2026-11-30T18:00:00Z");
+    expect(nextWeek.body).toMatchObject({ points: 5, features: ["streak"] });
+  });
+
+  it("warns of a streak at risk at 20:00 local and of 48 hours without activity, once each, through the outbox", async () => {
+    const { claim, stub, events } = await communityMember("Europe/Berlin");
+    for (const day of ["2026-11-20", "2026-11-21", "2026-11-22"]) await claim(`${day}T09:00:00Z`);
+    // 19:59 Berlin (UTC+1) on the 23rd: not yet; 20:01: at risk, once.
+    await stub.processDue(Date.parse("2026-11-23T18:59:00Z"));
+    expect((await events()).map((event) => event.kind)).not.toContain("streak_at_risk");
+    await stub.processDue(Date.parse("2026-11-23T19:01:00Z"));
+    await stub.processDue(Date.parse("2026-11-23T21:00:00Z"));
+    expect((await events()).filter((event) => event.kind === "streak_at_risk")).toHaveLength(1);
+    await stub.processDue(Date.parse("2026-11-24T09:01:00Z"));
+    await stub.processDue(Date.parse("2026-11-25T09:01:00Z"));
+    expect((await events()).filter((event) => event.kind === "inactive_48h")).toHaveLength(1);
+  });
+});

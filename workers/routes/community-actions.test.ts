@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { call, createProgram } from "../../test/api";
+import { hoursAgo, newKey } from "../../test/ledger";
+
+async function communityMember(overrides?: object, timezone?: string) {
+  const program = await createProgram("Nebula", "community", overrides);
+  const enrolled = await call("POST", "/v1/members", { body: { programId: program.id, externalRef: `cm-${crypto.randomUUID()}`, ...(timezone ? { timezone } : {}) } });
+  expect(enrolled.status).toBe(201);
+  return { program, memberId: enrolled.json.id as string };
+}
+
+const act = (memberId: string, body: object, key = newKey("act")) => call("POST", `/v1/members/${memberId}/actions`, { body, headers: { "Idempotency-Key": key } });
+
+describe("community actions", () => {
+  it("pays the join bonus when a member joins a community program, through the journal", async () => {
+    const { memberId } = await communityMember();
+    const view = (await call("GET", `/v1/members/${memberId}`)).json;
+    expect(view.points).toMatchObject({ available: 100, lifetime: 100 });
+    const ledger = (await call("GET", `/v1/members/${memberId}/ledger`)).json;
+    expect(ledger.entries[0]).toMatchObject({ kind: "action", delta: 100, detail: { kind: "join", sourceId: "join", base: 100, tierMultiplier: 1, weeklyMultiplier: 1 } });
+  });
+
+  it("credits once per source, answers the breakdown, and names its rejections: cooldown, daily cap, unknown kind, not a member", async () => {
+    const { memberId } = await communityMember();
+    const first = await act(memberId, { kind: "voice_ama", sourceId: "ama-1" });
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ kind: "voice_ama", sourceId: "ama-1", points: 50, features: ["voice"], balance: 150 });
+    expect(first.json.breakdown).toEqual([
+      { factor: "base", value: 50 },
+      { factor: "tier", value: 1 },
+      { factor: "weekly", value: 1 },
+    ]);
+    // The same source under another key (a room retrying, a second caller) pays nothing more.
+    const again = await act(memberId, { kind: "voice_ama", sourceId: "ama-1" });
+    expect([again.status, again.headers.get("Idempotent-Replayed"), again.json.points, again.json.balance]).toEqual([201, "true", 50, 150]);
+    const cooling = await act(memberId, { kind: "voice_ama", sourceId: "ama-2" });
+    expect([cooling.status, cooling.json.error.code]).toEqual([422, "cooldown_active"]);
+    expect(cooling.json.error.retryAfterSeconds).toBeGreaterThan(3500);
+    expect(cooling.headers.get("Retry-After")).toBe(String(cooling.json.error.retryAfterSeconds));
+    // Two features this week: 1.5×.
+    const event = await act(memberId, { kind: "live_event", sourceId: "event-1" });
+    expect(event.json).toMatchObject({ points: 45, features: ["voice", "events"] });
+    expect(event.json.breakdown[2]).toEqual({ factor: "weekly", value: 1.5 });
+    const chat = await act(memberId, { kind: "chat_activity", sourceId: "chat-day-1" });
+    expect(chat.status).toBe(201);
+    const capped = await act(memberId, { kind: "chat_activity", sourceId: "chat-day-1b" });
+    expect([capped.status, capped.json.error.code]).toEqual([422, "daily_cap_reached"]);
+    const unknown = await act(memberId, { kind: "dance_off", sourceId: "x" });
+    expect([unknown.status, unknown.json.error.code]).toEqual([422, "unknown_action"]);
+    const stranger = await act("mem_000000000000000000000000", { kind: "voice_ama", sourceId: "ama-9" });
+    expect([stranger.status, stranger.json.error.code]).toEqual([404, "not_a_member"]);
+    const backdated = await act(memberId, { kind: "live_event", sourceId: "event-old", occurredAt: hoursAgo(24 * 8) });
+    expect([backdated.status, backdated.json.error.code]).toEqual([422, "occurred_at_too_old"]);
+    const reused = await act(memberId, { kind: "live_event", sourceId: "event-2" }, "act-reused");
+    const reusedAgain = await act(memberId, { kind: "live_event", sourceId: "event-3" }, "act-reused");
+    expect([reused.status, reusedAgain.status, reusedAgain.json.error.code]).toEqual([422, 422, "idempotency_key_reused"]);
+  });
+
+  it("takes operators' custom kinds, and community points qualify for tiers at once", async () => {
+    const { memberId } = await communityMember({ community: { actions: { attended_meetup: { points: 420, cooldownMinutes: 0 } } } });
+    const meetup = await act(memberId, { kind: "attended_meetup", sourceId: "meetup-2026-11-27" });
+    expect(meetup.json).toMatchObject({ points: 420, tier: "SILVER", balance: 520 });
+    const view = (await call("GET", `/v1/members/${memberId}`)).json;
+    expect([view.tier, view.points.lifetime]).toEqual(["SILVER", 520]);
+    // SILVER's multiplier applies from now on.
+    const next = await act(memberId, { kind: "attended_meetup", sourceId: "meetup-2026-11-28" });
+    expect(next.json.points).toBe(525);
+  });
+
+  it("claims the daily streak once a day, by session or by operator, and answers the next claim time", async () => {
+    const { memberId } = await communityMember();
+    const claimed = await call("POST", `/v1/members/${memberId}/streak/claim`);
+    expect(claimed.status).toBe(201);
+    expect(claimed.json.streak).toMatchObject({ current: 1, longest: 1, milestoneBonus: 0 });
+    // Day 1 of the seed's compounding rule: 5 × 1 / 10, floored.
+    expect(claimed.json.points).toBe(0);
+    const second = await call("POST", `/v1/members/${memberId}/streak/claim`);
+    expect([second.status, second.json.error.code]).toEqual([409, "streak_already_claimed"]);
+    expect(second.json.error.nextClaimAt).toBe(claimed.json.streak.nextClaimAt);
+    expect(Date.parse(second.json.error.nextClaimAt)).toBeGreaterThan(Date.now());
+    const view = (await call("GET", `/v1/members/${memberId}`)).json;
+    expect(view.streak).toMatchObject({ current: 1, longest: 1 });
+  });
+});
