@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { actionFigures, actionOptions } from "./action-figures";
 import { benchClient } from "./client";
 import { flashDrop, flashDropOptions, printFlashDrop } from "./flash-drop";
 import { startWorker } from "./harness";
@@ -9,9 +10,9 @@ import { signInFigures, signInOptions } from "./sign-in-figures";
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
- * `BENCH_ONLY=purchase`, `BENCH_ONLY=signin` or `BENCH_ONLY=flash` runs one group of figures.
+ * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin` or `BENCH_ONLY=flash` runs one group of figures.
  */
-const groups = ["purchase", "signin", "flash"] as const;
+const groups = ["purchase", "action", "signin", "flash"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
 const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
@@ -24,6 +25,7 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, settleMs
 const flashOptions = runs("flash") ? flashDropOptions(concurrency, settle) : undefined;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 400);
+const actionKnobs = runs("action") ? actionOptions({ rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle }) : undefined;
 const signInKnobs = runs("signin") ? signInOptions({ rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle }) : undefined;
 
 const worker = await startWorker();
@@ -44,7 +46,14 @@ if (runs("purchase")) {
   Object.assign(result, purchases.result);
   failures += purchases.failures;
 }
-// After purchase: its returning members and their limiter actors would slow the figures above.
+// After purchase (its community members' actors would slow the purchase figures), before sign-in and the flash drop.
+if (actionKnobs) {
+  await settle();
+  const actions = await actionFigures(client, actionKnobs);
+  result.action = actions.result;
+  failures += actions.failures;
+}
+// After purchase and action: its returning members and their limiter actors would slow the figures above.
 if (signInKnobs) {
   await settle();
   const signIn = await signInFigures(client, signInKnobs);

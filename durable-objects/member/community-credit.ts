@@ -109,3 +109,21 @@ function weekFeatures(ctx: WriteContext, week: string, feature: string | null, d
 function chatDayCounted(ctx: WriteContext, week: string, day: string): boolean {
   return ctx.store.db.one("SELECT 1 AS seen FROM community_credits WHERE week = ? AND day = ? AND feature = 'chat' AND status = 'credited' LIMIT 1", week, day) !== undefined;
 }
+
+/** This ISO week's active features and multiplier for the member, as a credit now would count them (community programs). */
+export function currentWeek(ctx: WriteContext) {
+  if (!ctx.config.community) return null;
+  const week = isoWeek(ctx.nowMs, ctx.profile.timezone);
+  const features = weekFeatures(ctx, week, null, localDay(ctx.nowMs, ctx.profile.timezone));
+  const rows = ctx.store.db.all<{ feature: string; credits: number; days: number }>(
+    "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
+    week,
+  );
+  const of = (name: string) => rows.find((row) => row.feature === name);
+  return {
+    week,
+    features,
+    multiplier: weeklyMultiplier(features.length, ctx.config.community.weeklyFeatureMultipliers),
+    activity: { amaCount: of("voice")?.credits ?? 0, chatDays: of("chat")?.days ?? 0, eventCount: of("events")?.credits ?? 0, streakDays: ctx.store.counters().streak_current },
+  };
+}

@@ -1,4 +1,6 @@
 import { nextTierProgress } from "../../domain/tiers/qualification";
+import { currentWeek } from "./community-credit";
+import { WriteContext } from "./write-context";
 import type { EntryKind, LedgerStore } from "./ledger-store";
 import type { MemberProfile } from "../../domain/members/member-profile";
 import type { ProgramConfig } from "../../domain/programs/program-config";
@@ -36,6 +38,7 @@ export function memberView(store: LedgerStore, profile: MemberProfile, config: P
     lifetimeSpendCents: counters.lifetime_spend_cents,
     streak: { current: counters.streak_current, longest: counters.streak_longest, lastClaimDay: counters.streak_last_day },
     referrals: { count: counters.referral_count, pointsEarned: counters.referral_points },
+    week: config ? currentWeek(new WriteContext(store, profile, config, nowMs)) : null,
     nextTier: config ? nextTierProgress(config.tiers, profile.tier, metrics) : [],
   };
 }

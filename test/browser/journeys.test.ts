@@ -155,6 +155,33 @@ describe("web app journeys", () => {
     await screenshot(phone, "member-signed-out");
   });
 
+  it("a community member joins with a wallet, claims the daily streak with a plain form post, and sees what each channel and action needs", { timeout: 120_000 }, async () => {
+    const community = demo.programs.find((program) => program.preset === "community")!;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: true });
+    await injectWallet(context, Wallet.createRandom(), 31337);
+    const phone = await context.newPage();
+    await phone.goto(url(`/sign-in?program=${community.id}`));
+    await phone.getByRole("button", { name: "Connect wallet" }).click();
+    await phone.waitForURL(url("/"));
+    // The join bonus is paid on joining.
+    await expect.poll(() => phone.getByTestId("available-points").textContent()).toBe("100 points");
+    expect(await phone.getByTestId("week-multiplier").textContent()).toBe("1×");
+    await screenshot(phone, "member-community-dashboard");
+    await expectAccessible(phone);
+    await phone.getByRole("button", { name: "Claim today's streak" }).click();
+    await phone.getByTestId("streak-claimed").waitFor();
+    expect(await phone.getByTestId("streak-days").textContent()).toBe("1 day");
+    await screenshot(phone, "member-streak-claimed");
+    await phone.getByRole("link", { name: "Access" }).click();
+    await phone.getByRole("heading", { name: "Access" }).waitFor();
+    expect(await phone.locator('[data-gate="channel:general"]').textContent()).toContain("Open");
+    expect(await phone.locator('[data-gate="channel:alpha-signals"]').textContent()).toContain("reach SILVER: 400 points to go");
+    expect(await phone.locator('[data-gate="propose"]').textContent()).toContain("reach DIAMOND: 9,900 points to go");
+    await screenshot(phone, "member-access");
+    await expectAccessible(phone);
+    await context.close();
+  });
+
   it("keeps the member dashboard's first load small: ≤ 50 KB of gzipped JavaScript, and compact HTML", { timeout: 60_000 }, async () => {
     const kiosk = await (await newDevice(browser, "tablet")).newPage();
     await signKioskIn(kiosk, demo.venueKeys[0].key);

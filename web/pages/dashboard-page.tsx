@@ -3,17 +3,18 @@ import type { dashboardData } from "../member-data";
 import { date, dateTime, points } from "../words/formatting";
 import { entryAmount, entryInWords } from "../words/ledger-words";
 import { progressLine, tierRequirement } from "../words/tier-progress";
+import { StreakCard, WeekCard } from "./community-cards";
 import { memberNav, redemptionStatusWords } from "./member-nav";
 
-type DashboardProps = { data: NonNullable<Awaited<ReturnType<typeof dashboardData>>>; appOrigin: string };
+type DashboardProps = { data: NonNullable<Awaited<ReturnType<typeof dashboardData>>>; appOrigin: string; nowMs: number };
 
 /** The member's home: points (available, pending with posting times), tier progress, what expires, recent activity. */
-export function DashboardPage({ data, appOrigin }: DashboardProps) {
+export function DashboardPage({ data, appOrigin, nowMs }: DashboardProps) {
   const { member, program, names, entries, redemptions } = data;
   const zone = member.timezone;
   const referralLink = `${appOrigin}/sign-in?program=${encodeURIComponent(program.id)}&ref=${encodeURIComponent(member.referralCode)}`;
   return (
-    <Layout title={`${program.name}: your points`} nav={memberNav("/")}>
+    <Layout title={`${program.name}: your points`} nav={memberNav("/", member.week !== null)}>
       <section class="card" aria-labelledby="points-heading">
         <h1 id="points-heading">{program.name}</h1>
         <p class="muted">Available to spend</p>
@@ -64,6 +65,9 @@ export function DashboardPage({ data, appOrigin }: DashboardProps) {
           </>
         )}
       </section>
+
+      {member.week && <StreakCard streak={member.streak} timezone={zone} nowMs={nowMs} />}
+      {member.week && <WeekCard week={member.week} />}
 
       {member.points.expiringSoon.length > 0 && (
         <section class="card" aria-labelledby="expiring-heading">
@@ -123,6 +127,9 @@ export function DashboardPage({ data, appOrigin }: DashboardProps) {
         <h2 id="referral-heading">Invite a friend</h2>
         <p>
           Your referral code: <strong data-testid="referral-code">{member.referralCode}</strong>
+        </p>
+        <p data-testid="referral-count">
+          {member.referrals.count === 1 ? "1 friend joined" : `${member.referrals.count} friends joined`}, {points(member.referrals.pointsEarned)} earned from referrals.
         </p>
         <label for="referral-link">Your referral link</label>
         <input id="referral-link" readonly value={referralLink} />

@@ -8,13 +8,14 @@ type RedemptionProps = {
   redemption: { code: string; rewardId: string; status: string; updatedAt: string };
   rewardName: string;
   timezone: string;
+  community: boolean;
 };
 
 /** A redemption's code as a QR code (drawn by uqr) and as text, and whether it was used. */
-export function RedemptionPage({ redemption, rewardName, timezone }: RedemptionProps) {
+export function RedemptionPage({ redemption, rewardName, timezone, community }: RedemptionProps) {
   const status = redemption.status as keyof typeof redemptionStatusWords;
   return (
-    <Layout title={`${rewardName}: your code`} nav={memberNav("/rewards")} scripts={status === "issued" ? ["redemption-status"] : []}>
+    <Layout title={`${rewardName}: your code`} nav={memberNav("/rewards", community)} scripts={status === "issued" ? ["redemption-status"] : []}>
       <section class="card center" data-code={redemption.code} data-status={status} id="redemption">
         <h1>{rewardName}</h1>
         <p>

@@ -5,15 +5,15 @@ import { memberNav } from "./member-nav";
 
 type CatalogEntry = { reward: { id: string; name: string; pointsCost: number }; eligible: boolean; reason: { code: string; message: string } | null; remaining: number | null };
 
-type RewardsProps = { program: ProgramFacts; available: number; catalog: CatalogEntry[]; redeemKey: string; error?: string };
+type RewardsProps = { program: ProgramFacts; available: number; catalog: CatalogEntry[]; redeemKey: string; community: boolean; error?: string };
 
 /**
  * The catalog with what this member may redeem and why not. Redeeming is a plain form post (no
  * script needed); the form's idempotency key makes a double tap one redemption.
  */
-export function RewardsPage({ program, available, catalog, redeemKey, error }: RewardsProps) {
+export function RewardsPage({ program, available, catalog, redeemKey, community, error }: RewardsProps) {
   return (
-    <Layout title={`${program.name}: rewards`} nav={memberNav("/rewards")}>
+    <Layout title={`${program.name}: rewards`} nav={memberNav("/rewards", community)}>
       <section class="card">
         <h1>Rewards</h1>
         <p>

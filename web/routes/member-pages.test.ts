@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call } from "../../test/api";
+import { call, createProgram, operatorToken } from "../../test/api";
 import { coalition, createReward, enroll, grant, purchase } from "../../test/ledger";
 import { appOrigin, signInByLink } from "../../test/sessions";
 
@@ -88,5 +88,28 @@ describe("member portal pages", () => {
     const out = await call("POST", "/sign-out", { token: null, headers: formHeaders(first.cookie) });
     expect([out.status, out.headers.get("Location")]).toEqual([303, "/sign-in"]);
     expect((await call("GET", "/", { token: null, headers: { Cookie: first.cookie } })).status).toBe(303);
+  });
+
+  it("gives a community member the streak with a form-post claim, this week's multiplier, referrals and the access view in words", async () => {
+    const program = await createProgram("Nebula", "community");
+    const enrolled = await call("POST", "/v1/members", { body: { programId: program.id, externalRef: `web-${crypto.randomUUID()}` } });
+    const { cookie } = await signInByLink(operatorToken, enrolled.json.id);
+    const before = (await call("GET", "/", { token: null, headers: { Cookie: cookie } })).json as string;
+    expect(before).toContain("Claim today&#39;s streak");
+    expect(before).toContain('data-testid="week-multiplier">1×');
+    expect(before).toContain("0 friends joined, 0 points earned from referrals");
+    expect(before).toContain('href="/access"');
+    const claimed = await call("POST", "/streak/claim", { token: null, headers: formHeaders(cookie) });
+    expect([claimed.status, claimed.headers.get("Location")]).toEqual([303, "/#streak"]);
+    const twice = await call("POST", "/streak/claim", { token: null, headers: formHeaders(cookie) });
+    expect(twice.status).toBe(303);
+    const after = (await call("GET", "/", { token: null, headers: { Cookie: cookie } })).json as string;
+    expect(after).toContain("Claimed today. Next claim from");
+    expect(after).toContain('data-testid="streak-days">1 day');
+    const access = (await call("GET", "/access", { token: null, headers: { Cookie: cookie } })).json as string;
+    expect(access).toContain("#general");
+    expect(access).toContain("reach SILVER: 400 points to go");
+    expect(access).toContain("Vote in governance");
+    expect(access).toContain("reach GOLD: 1,900 points to go");
   });
 });

@@ -9,7 +9,10 @@ import { signedInMember } from "../../workers/routes/me";
 import { clearSessionCookie } from "../../workers/sessions/session-cookie";
 import { endSession } from "../../workers/sessions/session-store";
 import { normalizeCode } from "../../domain/rewards/redemption-code";
+import { claimStreak } from "../../workers/community/community-calls";
+import { accessFor } from "../../workers/gates/gate-facts";
 import { dashboardData, programNames } from "../member-data";
+import { AccessPage } from "../pages/access-page";
 import { memberPage } from "../member-session";
 import { DashboardPage } from "../pages/dashboard-page";
 import { LoginLinkPage } from "../pages/login-link-page";
@@ -39,7 +42,7 @@ memberPages.get("/", memberPage, async (c) => {
   const member = signedInMember(c.get("principal"));
   const data = await dashboardData(c.env, member.memberId, member.programId);
   if (!data) return c.redirect("/sign-in", 303);
-  return c.html(<DashboardPage data={data} appOrigin={c.env.APP_ORIGIN} />);
+  return c.html(<DashboardPage data={data} appOrigin={c.env.APP_ORIGIN} nowMs={Date.now()} />);
 });
 
 async function rewardsPage(env: Env, principal: ReturnType<typeof signedInMember> & { kind: "member"; sessionHash: string }, error?: string) {
@@ -49,7 +52,8 @@ async function rewardsPage(env: Env, principal: ReturnType<typeof signedInMember
     programNames(env.DB, principal.programId),
   ]);
   const available = view.status === 200 ? view.body.points.available : 0;
-  return <RewardsPage program={words.program} available={available} catalog={catalog} redeemKey={crypto.randomUUID()} error={error} />;
+  const community = view.status === 200 && view.body.week !== null;
+  return <RewardsPage program={words.program} available={available} catalog={catalog} redeemKey={crypto.randomUUID()} community={community} error={error} />;
 }
 
 memberPages.get("/rewards", memberPage, async (c) => {
@@ -89,7 +93,8 @@ memberPages.get("/redemptions/:code", memberPage, async (c) => {
   if (!redemption) throw new ApiError(404, "redemption_not_found", "You have no redemption with this code.");
   const words = await programNames(c.env.DB, member.programId, [redemption.rewardId]);
   const timezone = view.status === 200 ? view.body.timezone : words.program.timezone;
-  return c.html(<RedemptionPage redemption={redemption} rewardName={words.names.reward(redemption.rewardId)} timezone={timezone} />);
+  const program = await findProgram(c.env.DB, member.programId);
+  return c.html(<RedemptionPage redemption={redemption} rewardName={words.names.reward(redemption.rewardId)} timezone={timezone} community={program.config.community !== undefined} />);
 });
 
 memberPages.post("/sign-out", memberPage, async (c) => {
@@ -104,4 +109,27 @@ memberPages.post("/sign-out-everywhere", memberPage, async (c) => {
   await callActor(c.env.MEMBER, member.memberId, (actor) => actor.signOutEverywhere());
   clearSessionCookie(c);
   return c.redirect("/sign-in", 303);
+});
+
+memberPages.post("/streak/claim", memberPage, async (c) => {
+  const member = signedInMember(c.get("principal"));
+  const reply = await claimStreak(c.env, member.memberId, undefined);
+  // Claimed, or already claimed today (a double tap): either way the dashboard shows the streak as it is.
+  if (reply.status >= 300 && reply.status !== 409) {
+    const { error } = reply.body as { error: { message: string } };
+    throw new ApiError(reply.status as 422, "streak_claim_failed", error.message);
+  }
+  return c.redirect("/#streak", 303);
+});
+
+memberPages.get("/access", memberPage, async (c) => {
+  const member = signedInMember(c.get("principal"));
+  const [gates, view, words] = await Promise.all([
+    accessFor(c.env, member.memberId),
+    callActor(c.env.MEMBER, member.memberId, (actor) => actor.view()),
+    programNames(c.env.DB, member.programId),
+  ]);
+  if (view.status === 404) return c.redirect("/sign-in", 303);
+  const program = await findProgram(c.env.DB, member.programId);
+  return c.html(<AccessPage program={words.program} tier={view.body.tier} lifetimePoints={view.body.points.lifetime} tiers={program.config.tiers} gates={gates} />);
 });

@@ -35,3 +35,15 @@ describe("page words", () => {
     expect(entryAmount(entry("redeem", -300, 0))).toEqual({ text: "−300", pending: false });
   });
 });
+
+describe("gate words", () => {
+  it("says what is missing in words a member can act on", async () => {
+    const { missingInWords, gateName } = await import("./gate-words");
+    const { presets } = await import("../../domain/programs/presets");
+    const tiers = presets.community.tiers;
+    expect(missingInWords({ leaf: "tierAtLeast", required: "GOLD", current: "SILVER" }, tiers, 750)).toBe("reach GOLD: 1,250 points to go");
+    expect(missingInWords({ leaf: "walletLinked", required: true, current: false }, tiers, 0)).toBe("link a wallet");
+    expect(missingInWords({ leaf: "streakDaysAtLeast", required: 7, current: 1 }, tiers, 0)).toBe("keep a 7-day streak (yours is 1 day)");
+    expect([gateName("channel:alpha-signals"), gateName("vote")]).toEqual(["#alpha-signals", "Vote in governance"]);
+  });
+});

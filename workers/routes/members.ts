@@ -71,6 +71,15 @@ export const MemberViewSchema = MemberProfileSchema.extend({
   streak: z
     .object({ current: z.number().int(), longest: z.number().int(), lastClaimDay: z.string().nullable().openapi({ description: "YYYY-MM-DD in the member's time zone" }) })
     .openapi({ description: "The daily streak (community programs)" }),
+  week: z
+    .object({
+      week: z.string().openapi({ example: "2026-W48" }),
+      features: z.array(z.enum(["voice", "chat", "events", "streak"])),
+      multiplier: z.number(),
+      activity: z.object({ amaCount: z.number().int(), chatDays: z.number().int(), eventCount: z.number().int(), streakDays: z.number().int() }),
+    })
+    .nullable()
+    .openapi({ description: "Community programs: this ISO week (member's zone), its active features and the cross-feature multiplier" }),
   referrals: z.object({ count: z.number().int(), pointsEarned: z.number().int() }).openapi({ description: "Members this member referred who completed their first qualifying action, and the points earned from referrals (both levels)" }),
   nextTier: z.array(
     z.object({ tier: z.string(), metric: z.enum(["lifetimePoints", "lifetimeSpendCents", "visits"]), current: z.number(), required: z.number(), remaining: z.number() }),
