@@ -22,9 +22,10 @@ export function DashboardPage({ data, appOrigin, nowMs }: DashboardProps) {
           {points(member.points.available)}
         </p>
         {member.points.debt > 0 && <p class="muted">{points(member.points.debt)} owed from a refund come out of your next earnings.</p>}
-        <h2>Pending</h2>
+        {/* Community points arrive at once: a community member sees no pending section unless something is. */}
+        {member.week !== null && member.points.pendingPostings.length === 0 ? null : <h2>Pending</h2>}
         {member.points.pendingPostings.length === 0 ? (
-          <p class="muted">Nothing pending. Points from a visit post 24 hours after it.</p>
+          member.week === null && <p class="muted">Nothing pending. Points from a visit post 24 hours after it.</p>
         ) : (
           <ul class="plain" data-testid="pending-points">
             {member.points.pendingPostings.map((pending) => (
