@@ -126,16 +126,21 @@ describe("web app journeys", () => {
     await phoneContext.close();
   });
 
-  it("a member without a wallet signs in through the kiosk's QR login link, once", { timeout: 120_000 }, async () => {
+  /** The kiosk shows a seeded member's sign-in QR code; answers the kiosk's page, the member and the link the code holds. */
+  async function kioskLoginLink() {
     const kiosk = await (await newDevice(browser, "tablet")).newPage();
     await signKioskIn(kiosk, demo.venueKeys[0].key);
     const member = demo.members.find((candidate) => candidate.program === coalition().name)!;
     await findMember(kiosk, "externalRef", member.externalRef);
     await kiosk.getByRole("button", { name: "Show sign-in QR code" }).click();
     await kiosk.locator("#login-qr svg.qr").waitFor();
+    return { kiosk, member, link: (await kiosk.locator("#login-qr-image").getAttribute("data-url"))! };
+  }
+
+  it("a member without a wallet signs in through the kiosk's QR login link, once", { timeout: 120_000 }, async () => {
+    const { kiosk, member, link } = await kioskLoginLink();
     await screenshot(kiosk, "kiosk-login-qr");
     await expectAccessible(kiosk);
-    const link = (await kiosk.locator("#login-qr-image").getAttribute("data-url"))!;
 
     const phone = await (await newDevice(browser, "phone")).newPage();
     await phone.goto(link);
@@ -183,14 +188,9 @@ describe("web app journeys", () => {
   });
 
   it("keeps the member dashboard's first load small: ≤ 50 KB of gzipped JavaScript, and compact HTML", { timeout: 60_000 }, async () => {
-    const kiosk = await (await newDevice(browser, "tablet")).newPage();
-    await signKioskIn(kiosk, demo.venueKeys[0].key);
-    const member = demo.members.find((candidate) => candidate.program === coalition().name)!;
-    await findMember(kiosk, "externalRef", member.externalRef);
-    await kiosk.getByRole("button", { name: "Show sign-in QR code" }).click();
-    await kiosk.locator("#login-qr svg.qr").waitFor();
+    const { link } = await kioskLoginLink();
     const phone = await (await newDevice(browser, "phone")).newPage();
-    await phone.goto((await kiosk.locator("#login-qr-image").getAttribute("data-url"))!);
+    await phone.goto(link);
     await phone.waitForURL(url("/"));
     const load = await measureFirstLoad(phone, url("/"));
     console.log(`member dashboard first load: ${load.scriptCount} scripts, ${load.scriptGzipBytes} B gzipped JS; HTML ${load.htmlBytes} B (${load.htmlGzipBytes} B gzipped)`);
