@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { rebuildDeadLettered } from "./queues/dead-letters";
 import { projectMemberEvents } from "./queues/projections";
+import { pruneExpiredSignIns } from "./sessions/prune-expired";
 
 export { Member } from "../durable-objects/member/member";
 export { RewardStock } from "../durable-objects/reward-stock/reward-stock";
@@ -14,6 +15,9 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env) {
+    await pruneExpiredSignIns(env, controller.scheduledTime);
+  },
   async queue(batch, env) {
     if (batch.queue === outboxQueue) return projectMemberEvents(batch, env);
     if (batch.queue === outboxDeadLetterQueue) return rebuildDeadLettered(batch, env);
