@@ -1,5 +1,4 @@
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
+import { dayIn } from "../time/calendar";
 
 /** A feature the weekly cross-feature multiplier counts (§4). */
 export type WeeklyFeature = "voice" | "chat" | "events" | "streak";
@@ -10,17 +9,35 @@ export type WeeklyActivity = { amaCount: number; chatDays: number; eventCount: n
 // Issue 16: what makes each feature count as used this week.
 export const weeklyFeatureThresholds = { amaCount: 1, chatDays: 3, eventCount: 1, streakDays: 7 } as const;
 
-/** The member's calendar day ("YYYY-MM-DD") at an instant, in their IANA time zone. */
+/**
+ * The member's calendar day ("YYYY-MM-DD") at an instant, in their IANA time zone: the zone
+ * database's answer through a cached Intl formatter (a credit needs it on every write; date-fns'
+ * format on a TZDate costs about 150 times more).
+ */
 export function localDay(ms: number, timeZone: string): string {
-  return format(new TZDate(ms, timeZone), "yyyy-MM-dd");
+  return dayIn(timeZone, new Date(ms)).date;
 }
 
 /**
- * The member's ISO week ("YYYY-Www") at an instant. The year is the ISO week-numbering year, which
- * differs from the calendar year around New Year (2027-01-01 is in 2026-W53).
+ * The member's ISO week ("YYYY-Www") at an instant. The week of a calendar date does not depend on
+ * the zone once the local date is known; the year is the ISO week-numbering year, which differs from
+ * the calendar year around New Year (2027-01-01 is in 2026-W53).
  */
 export function isoWeek(ms: number, timeZone: string): string {
-  return format(new TZDate(ms, timeZone), "RRRR-'W'II");
+  return isoWeekOfDay(localDay(ms, timeZone));
+}
+
+const dayMs = 86_400_000;
+
+/** ISO 8601: the week belongs to the year of its Thursday; week 1 holds the year's first Thursday. */
+export function isoWeekOfDay(day: string): string {
+  const [year, month, date] = day.split("-").map(Number);
+  const utc = Date.UTC(year, month - 1, date);
+  const weekday = (new Date(utc).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const thursday = new Date(utc + (3 - weekday) * dayMs);
+  const weekYear = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(weekYear, 0, 1)) / (7 * dayMs));
+  return `${weekYear}-W${String(week).padStart(2, "0")}`;
 }
 
 /** The features used this week, in a fixed order. */

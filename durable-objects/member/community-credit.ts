@@ -1,5 +1,6 @@
 import { creditRulesOf } from "../../domain/community/action-rules";
 import { communityPoints, decideAction } from "../../domain/community/action-decision";
+import { dayAfter } from "../../domain/community/streak";
 import { activeFeatures, isoWeek, localDay, weeklyMultiplier } from "../../domain/community/weekly-features";
 import { creditAfterDebt } from "../../domain/ledger/credit";
 import { lotExpiresAt } from "../../domain/ledger/expiry";
@@ -97,7 +98,9 @@ function weekFeatures(ctx: WriteContext, week: string, feature: string | null, d
   );
   const count = (name: string) => rows.find((row) => row.feature === name);
   const chatDays = (count("chat")?.days ?? 0) + (feature === "chat" && !chatDayCounted(ctx, week, day) ? 1 : 0);
-  const streakDays = ctx.store.counters().streak_current;
+  // A streak counts only while it is unbroken: its last claim was on the credit's day or the day before.
+  const counters = ctx.store.counters();
+  const streakDays = counters.streak_last_day !== null && counters.streak_last_day >= dayAfter(day, -1) ? counters.streak_current : 0;
   return activeFeatures({
     amaCount: (count("voice")?.credits ?? 0) + (feature === "voice" ? 1 : 0),
     chatDays,
@@ -124,6 +127,6 @@ export function currentWeek(ctx: WriteContext) {
     week,
     features,
     multiplier: weeklyMultiplier(features.length, ctx.config.community.weeklyFeatureMultipliers),
-    activity: { amaCount: of("voice")?.credits ?? 0, chatDays: of("chat")?.days ?? 0, eventCount: of("events")?.credits ?? 0, streakDays: ctx.store.counters().streak_current },
+    activity: { amaCount: of("voice")?.credits ?? 0, chatDays: of("chat")?.days ?? 0, eventCount: of("events")?.credits ?? 0, streakDays: features.includes("streak") ? ctx.store.counters().streak_current : 0 },
   };
 }

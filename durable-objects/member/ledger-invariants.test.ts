@@ -2,9 +2,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { dayAfter } from "../../domain/community/streak";
+import { isoWeek, localDay } from "../../domain/community/weekly-features";
+import { presets } from "../../domain/programs/presets";
 import { type RewardRules, unrestricted } from "../../domain/rewards/reward-rules";
 import { call } from "../../test/api";
-import { coalition, enroll } from "../../test/ledger";
+import { coalition, createReward, earnPosted, enroll, memberView, newKey, redeem } from "../../test/ledger";
 import { type ProgramContext, type Reply, type VenueContext, memberRpcVersion } from "./rpc-types";
 
 type Command =
@@ -14,17 +17,59 @@ type Command =
   | { kind: "redeem"; venue: number; cost: number; replay: boolean }
   | { kind: "cancel"; redemption: number }
   | { kind: "consume"; redemption: number }
-  | { kind: "reuseKey"; of: number; as: "refund" | "redeem" | "purchase" };
+  | { kind: "reuseKey"; of: number; as: "refund" | "redeem" | "purchase" }
+  | { kind: "act"; action: ActionKind; source: number; hoursAgo: number; replay: boolean }
+  | { kind: "streak"; replay: boolean };
+
+// The preset's kinds, "join" (its one source was paid at enrollment) and a kind the program lacks.
+const actionKinds = ["voice_ama", "live_event", "chat_activity", "governance_vote", "join", "meetup_attended"] as const;
+type ActionKind = (typeof actionKinds)[number];
+const timeZones = ["America/New_York", "Pacific/Auckland", "Pacific/Honolulu", "Asia/Kathmandu"] as const;
 
 const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant("purchase" as const), venue: fc.nat(1), amountCents: fc.integer({ min: 1, max: 60_000 }), replay: fc.boolean() }),
   fc.record({ kind: fc.constant("refund" as const), purchase: fc.nat(), percent: fc.integer({ min: 1, max: 100 }), replay: fc.boolean() }),
-  fc.record({ kind: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 24 * 400 }) }),
+  // Mostly a day or less, so that cooldowns end, streaks continue and weeks fill; sometimes past expiry.
+  { arbitrary: fc.record({ kind: fc.constant("advance" as const), hours: fc.oneof(fc.constant(24), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 24 * 400 })) }), weight: 2 },
   fc.record({ kind: fc.constant("redeem" as const), venue: fc.nat(1), cost: fc.integer({ min: 1, max: 600 }), replay: fc.boolean() }),
   fc.record({ kind: fc.constant("cancel" as const), redemption: fc.nat() }),
   fc.record({ kind: fc.constant("consume" as const), redemption: fc.nat() }),
   fc.record({ kind: fc.constant("reuseKey" as const), of: fc.nat(), as: fc.constantFrom("refund" as const, "redeem" as const, "purchase" as const) }),
+  // A small pool of sources per kind, so that sources repeat; sometimes reported late (a previous day or week).
+  {
+    arbitrary: fc.record({ kind: fc.constant("act" as const), action: fc.constantFrom(...actionKinds), source: fc.nat(2), hoursAgo: fc.oneof(fc.constant(0), fc.nat(72)), replay: fc.boolean() }),
+    weight: 4,
+  },
+  { arbitrary: fc.record({ kind: fc.constant("streak" as const), replay: fc.boolean() }), weight: 2 },
 );
+
+/** A restaurant coalition that also earns the community preset's actions and streak (its tiers in the gates). */
+const presetCommunity = presets.community.community!;
+const communityOverrides = {
+  community: {
+    ...presetCommunity,
+    gates: undefined,
+    channelsByTier: { BRONZE: ["general"] },
+    actionTiers: { scheduleAma: "GOLD", createLiveEvent: "PLATINUM", proposeGovernance: "PLATINUM", voteGovernance: "GOLD" },
+  },
+};
+const hourMs = 3_600_000;
+// 40 runs of up to 40 commands take a few seconds; the bound leaves room on a loaded machine.
+const propertyTimeoutMs = 60_000;
+const cooldownMs = presetCommunity.cooldownMinutes * 60_000;
+const featureOf: Partial<Record<ActionKind, "voice" | "events" | "chat">> = { voice_ama: "voice", live_event: "events", chat_activity: "chat" };
+
+type CreditBody = {
+  kind: string;
+  sourceId: string;
+  points: number;
+  breakdown: { factor: "base" | "tier" | "weekly"; value: number }[];
+  features: string[];
+  repaidDebt: number;
+  balance: number;
+  streak?: { current: number; longest: number; day: string };
+};
+type ModelCredit = { kind: string; feature: string | null; day: string; week: string; atMs: number; points: number };
 
 const ledgerTotals = (memberId: string) =>
   runInDurableObject(env.MEMBER.getByName(memberId), (_instance, state) => {
@@ -36,28 +81,43 @@ const ledgerTotals = (memberId: string) =>
       lifetime: one("SELECT lifetime_points AS n FROM counters"),
       debt: one("SELECT debt AS n FROM counters"),
       pending: one("SELECT COALESCE(SUM(points - reversed_points), 0) AS n FROM purchases WHERE status = 'pending'"),
+      journalLast: one("SELECT COALESCE((SELECT balance_after FROM entries ORDER BY seq DESC LIMIT 1), 0) AS n"),
+      actionEntries: one("SELECT COUNT(*) AS n FROM entries WHERE kind = 'action'"),
+      repeatedActionRefs: one("SELECT COUNT(*) - COUNT(DISTINCT ref) AS n FROM entries WHERE kind = 'action'"),
+      communityCredits: one("SELECT COUNT(*) AS n FROM community_credits"),
+      communityPoints: one("SELECT COALESCE(SUM(points), 0) AS n FROM community_credits"),
+      streak: state.storage.sql.exec<{ current: number; longest: number; day: string | null }>("SELECT streak_current AS current, streak_longest AS longest, streak_last_day AS day FROM counters").one(),
     };
   });
 
 describe("the Member actor's ledger under random sequences", () => {
-  it("keeps balance = Σ lots = Σ journal ≥ 0, never debt beside spendable points, one key per request, through replays too", async () => {
-    const { program, venues } = await coalition(2, undefined, [{}, { maxCrossVenueRedemptionPercent: 60, revenueSharePercent: 5 }]);
+  it("keeps balance = Σ lots = Σ journal ≥ 0, never debt beside spendable points, one key per request, each community source paid once, through replays too", async () => {
+    const { program, venues } = await coalition(2, communityOverrides, [{}, { maxCrossVenueRedemptionPercent: 60, revenueSharePercent: 5 }]);
     const programContext: ProgramContext = { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config };
     const venueContexts: VenueContext[] = (await call("GET", `/v1/programs/${program.id}/venues`)).json.venues;
     let run = 0;
 
     await fc.assert(
-      fc.asyncProperty(fc.array(commandArbitrary, { minLength: 5, maxLength: 30 }), async (commands) => {
-        const memberId = await enroll(venues[0].key, `property-${run++}`);
+      fc.asyncProperty(fc.constantFrom(...timeZones), fc.array(commandArbitrary, { minLength: 5, maxLength: 40 }), async (timezone, commands) => {
+        const memberId = await enroll(venues[0].key, `property-${run++}`, { timezone });
         const stub = env.MEMBER.getByName(memberId);
         let nowMs = Date.now();
+        // The community model: what each paid (kind, source) answered first, and the streak as the rules say it goes.
+        const paid = new Map<string, CreditBody>();
+        const credited: ModelCredit[] = [];
+        const streak = { current: 0, longest: 0, day: null as string | null };
+        let tier = "BRONZE";
+        const enrolledWith = await ledgerTotals(memberId);
+        expect(enrolledWith).toMatchObject({ lots: 100, lifetime: 100, communityCredits: 1, actionEntries: 1 });
+        paid.set("join:join", await joinAnswer(memberId));
+        credited.push({ kind: "join", feature: null, day: localDay(nowMs, timezone), week: isoWeek(nowMs, timezone), atMs: nowMs, points: 100 });
         // Keys a request used, with when: a key is refused for another request while it is kept (≥ 7 days).
         const usedKeys: { key: string; atMs: number }[] = [];
         const purchases: { id: string; venueId: string; amountCents: number }[] = [];
         const redemptions: string[] = [];
         for (const [index, command] of commands.entries()) {
           const key = `${memberId}-${index}`;
-          if (command.kind === "purchase" || command.kind === "redeem" || (command.kind === "refund" && purchases.length > 0)) usedKeys.push({ key, atMs: nowMs });
+          if (["purchase", "redeem", "act", "streak"].includes(command.kind) || (command.kind === "refund" && purchases.length > 0)) usedKeys.push({ key, atMs: nowMs });
           const envelope = { v: memberRpcVersion, idempotencyKey: key, requestHash: `${command.kind}-${index}`, program: programContext, nowMs } as const;
           const twice = async (send: () => Promise<Reply>, replay: boolean) => {
             const first = await send();
@@ -99,6 +159,59 @@ describe("the Member actor's ledger under random sequences", () => {
                   : await stub.redeem({ ...reused, reward: { id: "rwd_1", programId: program.id, name: "r", type: "custom", pointsCost: 1, ...unrestricted }, redeemingVenue: null, nonCoalitionVenueIds: [], purchaseCents: null, code: "X", holdToken: null });
             expect([reply.status, (reply.body as { error?: { code: string } }).error?.code]).toEqual([422, "idempotency_key_reused"]);
             expect(await ledgerTotals(memberId)).toEqual(before);
+          } else if (command.kind === "act") {
+            const sourceId = command.action === "join" ? "join" : `${command.action}-${command.source}`;
+            const occurredAtMs = nowMs - command.hoursAgo * hourMs;
+            const before = await ledgerTotals(memberId);
+            const reply = await twice(() => stub.creditAction({ ...envelope, kind: command.action, sourceId, occurredAtMs }), command.replay);
+            const body = reply.body as CreditBody & { error?: { code: string } };
+            const earlier = paid.get(`${command.action}:${sourceId}`);
+            if (earlier) {
+              // A source already paid answers its first result, under any key, and pays nothing.
+              expect([reply.status, reply.replayed]).toEqual([201, true]);
+              expect(body).toEqual(earlier);
+              expect(await ledgerTotals(memberId)).toEqual(before);
+            } else {
+              const expected = expectedAction(command.action, occurredAtMs, credited, timezone);
+              if (expected !== "credit") {
+                expect([reply.status, body.error?.code]).toEqual([422, expected]);
+                expect(await ledgerTotals(memberId)).toEqual(before);
+              } else {
+                expect([reply.status, reply.replayed]).toEqual([201, false]);
+                const after = await expectFreshCredit(memberId, body, before, tier);
+                paid.set(`${command.action}:${sourceId}`, body);
+                const feature = featureOf[command.action] ?? null;
+                credited.push({ kind: command.action, feature, day: localDay(occurredAtMs, timezone), week: isoWeek(occurredAtMs, timezone), atMs: occurredAtMs, points: body.points });
+                // The week's features; the streak counts while unbroken on the credit's day (claimed that day or the day before).
+                const streakCounts = streak.current >= 7 && streak.day !== null && streak.day >= dayAfter(localDay(occurredAtMs, timezone), -1);
+                expect(body.features).toEqual([...weekFeatures(credited, isoWeek(occurredAtMs, timezone)), ...(streakCounts ? ["streak"] : [])]);
+                expect(body.breakdown[0]).toEqual({ factor: "base", value: presetCommunity.actions![command.action].points });
+                expect(body.balance).toBe(after.lots);
+              }
+            }
+          } else if (command.kind === "streak") {
+            const before = await ledgerTotals(memberId);
+            const send = () => stub.claimStreak(envelope);
+            const reply = await send();
+            if (command.replay) expect(await send()).toEqual({ ...reply, replayed: true });
+            const body = reply.body as CreditBody & { error?: { code: string } };
+            const today = localDay(nowMs, timezone);
+            if (streak.day !== null && streak.day >= today) {
+              expect([reply.status, body.error?.code]).toEqual([409, "streak_already_claimed"]);
+              expect(await ledgerTotals(memberId)).toEqual(before);
+            } else {
+              streak.current = streak.day === dayAfter(today, -1) ? streak.current + 1 : 1;
+              streak.longest = Math.max(streak.longest, streak.current);
+              streak.day = today;
+              expect([reply.status, reply.replayed]).toEqual([201, false]);
+              expect(body.streak).toMatchObject({ current: streak.current, longest: streak.longest, day: today });
+              await expectFreshCredit(memberId, body, before, tier);
+              const rules = presetCommunity.dailyStreak;
+              const base = Math.floor((rules.points * Math.min(streak.current, rules.capDays)) / rules.divisor) + (rules.milestones[String(streak.current)] ?? 0);
+              expect(body.breakdown[0]).toEqual({ factor: "base", value: base });
+              paid.set(`daily_streak:${today}`, body);
+              credited.push({ kind: "daily_streak", feature: null, day: today, week: isoWeek(nowMs, timezone), atMs: nowMs, points: body.points });
+            }
           }
 
           // A read first posts and expires what is due at `nowMs` (a returned lot may be past its expiry).
@@ -112,9 +225,87 @@ describe("the Member actor's ledger under random sequences", () => {
           expect(totals.debt > 0 && totals.lots > 0, `debt ${totals.debt} beside ${totals.lots} spendable points`).toBe(false);
           expect(view.body.points.available).toBe(totals.lots);
           expect(view.body.points.pending).toBe(totals.pending);
+          // The journal's running balance ends where the lots are.
+          expect(totals.journalLast).toBe(totals.lots);
+          // Every community credit is one row and one journal entry, and no source appears twice.
+          expect(totals.communityCredits).toBe(paid.size);
+          expect(totals.actionEntries).toBe(paid.size);
+          expect(totals.repeatedActionRefs).toBe(0);
+          expect(totals.communityPoints).toBe(credited.reduce((sum, credit) => sum + credit.points, 0));
+          expect(totals.streak).toEqual(streak);
+          expect(view.body.points.lifetime).toBe(totals.lifetime);
+          tier = view.body.tier;
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
+  }, propertyTimeoutMs);
+
+  // Random sequences seldom reach a credit while in debt; this one walks there.
+  it("repays debt with a community credit before any of it becomes spendable, and still counts it toward lifetime points", async () => {
+    const { program, venues } = await coalition(1, communityOverrides);
+    const memberId = await enroll(venues[0].key, `community-debt-${crypto.randomUUID()}`);
+    const bought = await earnPosted(venues[0].key, memberId, 10_000);
+    const available = (await memberView(memberId)).points.available as number;
+    const reward = await createReward(program.id, { pointsCost: available });
+    expect((await redeem(venues[0].key, { memberId, rewardId: reward.json.id })).status).toBe(201);
+    const refunded = await call("POST", `/v1/purchases/${bought.purchaseId}/refunds`, { token: venues[0].key, body: { amountCents: 10_000 }, headers: { "Idempotency-Key": newKey("refund") } });
+    const debt = refunded.json.debt as number;
+    expect(debt).toBeGreaterThan(50);
+    const lifetime = (await memberView(memberId)).points.lifetime as number;
+
+    const ama = await call("POST", `/v1/members/${memberId}/actions`, { body: { kind: "voice_ama", sourceId: "ama-debt" }, headers: { "Idempotency-Key": newKey("act") } });
+    expect(ama.json).toMatchObject({ points: 50, repaidDebt: 50, balance: 0 });
+    expect((await memberView(memberId)).points).toMatchObject({ available: 0, debt: debt - 50, lifetime: lifetime + 50 });
+    const journal = await call("GET", `/v1/members/${memberId}/ledger?limit=1`);
+    expect(journal.json.entries[0]).toMatchObject({ kind: "action", delta: 0, detail: { kind: "voice_ama", repaidDebt: 50 } });
+    expect(await ledgerTotals(memberId)).toMatchObject({ lots: 0, journalLast: 0, debt: debt - 50 });
   });
 });
+
+/** The answer the join bonus stored at enrollment: "join" with its one source replays it. */
+function joinAnswer(memberId: string): Promise<CreditBody> {
+  return runInDurableObject(env.MEMBER.getByName(memberId), (_instance, state) => {
+    const row = state.storage.sql.exec<{ reply: string }>("SELECT reply FROM community_credits WHERE kind = 'join' AND source_id = 'join'").one();
+    return (JSON.parse(row.reply) as { body: CreditBody }).body;
+  });
+}
+
+/** What the preset's rules decide for a first action of `kind` at `atMs`: a credit or the named refusal. */
+function expectedAction(kind: ActionKind, atMs: number, credited: ModelCredit[], timezone: string): "credit" | "unknown_action" | "daily_cap_reached" | "cooldown_active" {
+  if (kind === "meetup_attended") return "unknown_action";
+  if (kind === "join") return "credit";
+  const earlier = credited.filter((credit) => credit.kind === kind);
+  if (kind === "chat_activity" && earlier.some((credit) => credit.day === localDay(atMs, timezone))) return "daily_cap_reached";
+  if (earlier.length > 0 && Math.max(...earlier.map((credit) => credit.atMs)) + cooldownMs > atMs) return "cooldown_active";
+  return "credit";
+}
+
+/** The voice, chat and events features of `week` by issue 16's thresholds: 1 AMA, 3 chat days, 1 event. */
+function weekFeatures(credited: ModelCredit[], week: string): string[] {
+  const inWeek = credited.filter((credit) => credit.week === week);
+  const chatDays = new Set(inWeek.filter((credit) => credit.feature === "chat").map((credit) => credit.day)).size;
+  return [
+    ...(inWeek.some((credit) => credit.feature === "voice") ? ["voice"] : []),
+    ...(chatDays >= 3 ? ["chat"] : []),
+    ...(inWeek.some((credit) => credit.feature === "events") ? ["events"] : []),
+  ];
+}
+
+/**
+ * A first credit: floor(base × tier × weekly) points, the weekly factor by the number of features,
+ * lifetime up by the points (never down), debt repaid first and the rest in a lot.
+ */
+async function expectFreshCredit(memberId: string, body: CreditBody, before: Awaited<ReturnType<typeof ledgerTotals>>, tier: string) {
+  const after = await ledgerTotals(memberId);
+  const factor = (name: "base" | "tier" | "weekly") => body.breakdown.find((entry) => entry.factor === name)!.value;
+  const multipliers = presetCommunity.weeklyFeatureMultipliers;
+  expect(body.points).toBe(Math.floor(factor("base") * factor("tier") * factor("weekly") + 1e-9));
+  expect(factor("tier")).toBe(presets.restaurant.tiers.find((candidate) => candidate.code === tier)!.multiplier);
+  expect(factor("weekly")).toBe(multipliers[Math.min(Math.max(body.features.length, 1), multipliers.length) - 1]);
+  expect(after.lifetime - before.lifetime).toBe(body.points);
+  expect(before.debt - after.debt).toBe(body.repaidDebt);
+  expect(after.lots - before.lots).toBe(body.points - body.repaidDebt);
+  expect(after.actionEntries - before.actionEntries).toBe(1);
+  return after;
+}

@@ -23,7 +23,11 @@ export function claimStreak(ctx: WriteContext): CommandReply & { replayed?: bool
   if (!decision.ok) return { status: 409, body: { error: { code: decision.code, message: decision.message, nextClaimAt } } };
   store.updateCounters({ streak_current: decision.current, streak_longest: decision.longest, streak_last_day: decision.day });
   const credited = creditCommunity(ctx, { kind: "daily_streak", sourceId: decision.day, occurredAtMs: ctx.nowMs, basePoints: decision.basePoints + decision.milestoneBonus });
-  if (credited.status >= 300) return credited;
+  if (credited.status >= 300) {
+    // A refused credit (an operator's cooldown or cap on daily_streak) leaves the day unclaimed.
+    store.updateCounters({ streak_current: counters.streak_current, streak_longest: counters.streak_longest, streak_last_day: counters.streak_last_day });
+    return credited;
+  }
   ctx.emit("streak_claimed", ctx.nowMs, { data: { day: decision.day, current: decision.current, longest: decision.longest } });
   const streak = { current: decision.current, longest: decision.longest, day: decision.day, milestoneBonus: decision.milestoneBonus, nextClaimAt };
   return { status: 201, body: { ...credited.body, streak } };
