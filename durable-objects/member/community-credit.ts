@@ -1,9 +1,10 @@
-import { creditRulesOf } from "../../domain/community/action-rules";
+import { creditRulesOf, streakWarningsOf } from "../../domain/community/action-rules";
 import { communityPoints, decideAction } from "../../domain/community/action-decision";
-import { dayAfter } from "../../domain/community/streak";
+import { dayAfter, streakWarningTimes } from "../../domain/community/streak";
 import { activeFeatures, isoWeek, localDay, weeklyMultiplier } from "../../domain/community/weekly-features";
 import { creditAfterDebt } from "../../domain/ledger/credit";
 import { lotExpiresAt } from "../../domain/ledger/expiry";
+import type { Counters } from "./ledger-store";
 import { raiseTierAfterCredit } from "./tier-after-credit";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
 
@@ -33,24 +34,19 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   const rule = creditRulesOf(config)[credit.kind];
   const day = localDay(credit.occurredAtMs, profile.timezone);
   const week = isoWeek(credit.occurredAtMs, profile.timezone);
-  const history = store.db.one<{ last_at: number | null; today: number }>(
-    "SELECT MAX(at_ms) AS last_at, SUM(CASE WHEN day = ? THEN 1 ELSE 0 END) AS today FROM community_credits WHERE kind = ? AND status = 'credited'",
-    day,
-    credit.kind,
-  );
-  const decision = decideAction(rule, credit.kind, { lastCreditAtMs: history?.last_at ?? null, creditsToday: history?.today ?? 0 }, credit.occurredAtMs);
+  const decision = decideAction(rule, credit.kind, rule ? actionHistory(ctx, credit.kind, day, rule.dailyCap !== null) : { lastCreditAtMs: null, creditsToday: 0 }, credit.occurredAtMs);
   if (!decision.ok) {
     const rejected = rejectWith({ status: decision.status, code: decision.code, message: decision.message });
     if (decision.retryAfterSeconds !== undefined) (rejected.body as { error: object }).error = { ...(rejected.body as { error: object }).error, retryAfterSeconds: decision.retryAfterSeconds };
     return rejected;
   }
   const feature = rule!.feature;
-  const features = weekFeatures(ctx, week, feature, day);
+  const counters = store.counters();
+  const features = weekFeatures(ctx, counters, week, feature, day);
   const tierMultiplier = config.tiers.find((tier) => tier.code === profile.tier)?.multiplier ?? 1;
   const weekly = weeklyMultiplier(features.length, config.community?.weeklyFeatureMultipliers ?? [1]);
   const base = credit.capped ? 0 : (credit.basePoints ?? rule!.points);
   const earned = communityPoints(base, tierMultiplier, weekly);
-  const counters = store.counters();
   const { repaid, credited } = creditAfterDebt(counters.debt, earned.points);
   const ref = `${credit.kind}:${credit.sourceId}`;
   if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited);
@@ -59,6 +55,12 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   const detail = { kind: credit.kind, sourceId: credit.sourceId, base, tierMultiplier, weeklyMultiplier: weekly, features: features.join(","), repaidDebt: repaid, capped: credit.capped === true };
   store.appendEntry({ kind: "action", delta: credited, pendingDelta: 0, ref, venueId: null, detail, atMs: ctx.nowMs });
   raiseTierAfterCredit(ctx);
+  // The alarm must wake for this member's next decay warning (a streak at risk, 48 h of quiet).
+  if (config.community) {
+    const warnings = streakWarningTimes({ lastClaimDay: counters.streak_last_day, current: counters.streak_current, lastActivityAtMs: ctx.nowMs }, profile.timezone, streakWarningsOf(config.community));
+    ctx.wakeBy(warnings.atRiskAtMs !== null && warnings.atRiskAtMs > ctx.nowMs ? warnings.atRiskAtMs : null);
+    ctx.wakeBy(warnings.inactiveAtMs);
+  }
   ctx.emit("community_credited", ctx.nowMs, { data: { kind: credit.kind, sourceId: credit.sourceId, points: earned.points } });
   const reply = {
     status: 201,
@@ -90,8 +92,15 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   return reply;
 }
 
+/** When the kind was last credited (index), and how often today (only for a kind with a daily cap). */
+function actionHistory(ctx: WriteContext, kind: string, day: string, capped: boolean) {
+  const last = ctx.store.db.one<{ at: number | null }>("SELECT MAX(at_ms) AS at FROM community_credits WHERE kind = ? AND status = 'credited'", kind);
+  const today = capped ? ctx.store.db.one<{ count: number }>("SELECT COUNT(*) AS count FROM community_credits WHERE kind = ? AND day = ? AND status = 'credited'", kind, day)!.count : 0;
+  return { lastCreditAtMs: last?.at ?? null, creditsToday: today };
+}
+
 /** The weekly features the member has used in `week`, counting the action being credited. */
-function weekFeatures(ctx: WriteContext, week: string, feature: string | null, day: string) {
+function weekFeatures(ctx: WriteContext, counters: Counters, week: string, feature: string | null, day: string) {
   const rows = ctx.store.db.all<{ feature: string; credits: number; days: number }>(
     "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
     week,
@@ -99,7 +108,6 @@ function weekFeatures(ctx: WriteContext, week: string, feature: string | null, d
   const count = (name: string) => rows.find((row) => row.feature === name);
   const chatDays = (count("chat")?.days ?? 0) + (feature === "chat" && !chatDayCounted(ctx, week, day) ? 1 : 0);
   // A streak counts only while it is unbroken: its last claim was on the credit's day or the day before.
-  const counters = ctx.store.counters();
   const streakDays = counters.streak_last_day !== null && counters.streak_last_day >= dayAfter(day, -1) ? counters.streak_current : 0;
   return activeFeatures({
     amaCount: (count("voice")?.credits ?? 0) + (feature === "voice" ? 1 : 0),
@@ -117,7 +125,7 @@ function chatDayCounted(ctx: WriteContext, week: string, day: string): boolean {
 export function currentWeek(ctx: WriteContext) {
   if (!ctx.config.community) return null;
   const week = isoWeek(ctx.nowMs, ctx.profile.timezone);
-  const features = weekFeatures(ctx, week, null, localDay(ctx.nowMs, ctx.profile.timezone));
+  const features = weekFeatures(ctx, ctx.store.counters(), week, null, localDay(ctx.nowMs, ctx.profile.timezone));
   const rows = ctx.store.db.all<{ feature: string; credits: number; days: number }>(
     "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
     week,

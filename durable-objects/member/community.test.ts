@@ -71,3 +71,17 @@ describe("daily streak and the weekly cross-feature multiplier in the actor", ()
     expect((await events()).filter((event) => event.kind === "inactive_48h")).toHaveLength(1);
   });
 });
+
+describe("the alarm and decay warnings", () => {
+  it("sets the member's alarm for the next decay warning after a streak claim", async () => {
+    const { claim, stub } = await communityMember("UTC");
+    const now = Date.now();
+    const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString();
+    for (const offset of [0, 1, 2]) await claim(day(offset));
+    const alarm = await runInDurableObject(stub, (_member, state) => state.storage.getAlarm());
+    // No later than 20:00 UTC the day after the last claim (the streak at risk), long before the 7-day outbox horizon.
+    const atRisk = Date.parse(`${day(3).slice(0, 10)}T20:00:00Z`);
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(atRisk);
+  });
+});

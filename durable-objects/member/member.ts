@@ -119,7 +119,8 @@ export class Member extends DurableObject<Env> {
 
   /** Credits a community action: the one path for operators' custom actions, rooms, chat callbacks and governance. */
   async creditAction(command: CommunityActionCommand): Promise<Reply> {
-    return this.write(command, true, (ctx) => creditCommunity(ctx, { kind: command.kind, sourceId: command.sourceId, occurredAtMs: command.occurredAtMs ?? ctx.nowMs }));
+    // A credit spends nothing, so like a purchase it needs no catch-up with what is due first.
+    return this.write(command, false, (ctx) => creditCommunity(ctx, { kind: command.kind, sourceId: command.sourceId, occurredAtMs: command.occurredAtMs ?? ctx.nowMs }));
   }
 
   /** The daily streak claim (once per local day). */

@@ -1,17 +1,26 @@
 import { checkOccurredAt } from "../../domain/ledger/purchase-window";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
+import { TtlCache } from "../cache/ttl-cache";
 import { ApiError } from "../errors/api-error";
 import { requestHash } from "../idempotency/request-hash";
 import { callActor } from "../ledger/call-actor";
 import { programContext } from "../ledger/contexts";
 import { requireMemberId } from "../members/member-id";
 
+/** A member's program never changes: known ones skip asking the actor (bounded, per isolate). */
+const programOfMember = new TtlCache<string>(10 * 60_000, 10_000);
+
 /** The member's program, or the named rejection a community caller gets for an unknown member. */
 async function memberProgram(env: Env, memberId: string) {
   requireMemberId(memberId);
-  const profile = await callActor(env.MEMBER, memberId, (member) => member.profile());
-  if (profile.status === 404) throw new ApiError(404, "not_a_member", `No member ${memberId}`);
-  return programContext(env.DB, profile.body.programId);
+  let programId = programOfMember.get(memberId);
+  if (!programId) {
+    const profile = await callActor(env.MEMBER, memberId, (member) => member.profile());
+    if (profile.status === 404) throw new ApiError(404, "not_a_member", `No member ${memberId}`);
+    programId = profile.body.programId;
+    programOfMember.set(memberId, programId);
+  }
+  return programContext(env.DB, programId);
 }
 
 const notAMember = <R extends { status: number; body: unknown }>(reply: R, memberId: string): R => {
