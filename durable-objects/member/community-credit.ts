@@ -21,6 +21,9 @@ export type CommunityCredit = {
 
 type CreditRow = { reply: string };
 
+/** How long credits wait to be told to the read side together. */
+export const snapshotCoalesceMs = 2_000;
+
 /**
  * The one path by which every community reward is credited: custom actions, the join bonus, the
  * daily streak, referrals, and what rooms, chat and governance will send. The same (kind, source)
@@ -50,18 +53,21 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   const { repaid, credited } = creditAfterDebt(counters.debt, earned.points);
   const ref = `${credit.kind}:${credit.sourceId}`;
   if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited);
-  store.updateCounters({ debt: counters.debt - repaid, lifetime_points: counters.lifetime_points + earned.points, community_active_ms: ctx.nowMs });
+  // The read side hears of credits in one snapshot a moment later (a burst of credits is one event).
+  const snapshotDueMs = counters.snapshot_due_ms ?? ctx.nowMs + snapshotCoalesceMs;
+  const lifetimePoints = counters.lifetime_points + earned.points;
+  store.updateCounters({ debt: counters.debt - repaid, lifetime_points: lifetimePoints, community_active_ms: ctx.nowMs, snapshot_due_ms: snapshotDueMs });
+  ctx.wakeBy(snapshotDueMs);
   // Flat, as every journal detail is: the factors by name, the week's features as one list.
   const detail = { kind: credit.kind, sourceId: credit.sourceId, base, tierMultiplier, weeklyMultiplier: weekly, features: features.join(","), repaidDebt: repaid, capped: credit.capped === true };
-  store.appendEntry({ kind: "action", delta: credited, pendingDelta: 0, ref, venueId: null, detail, atMs: ctx.nowMs });
-  raiseTierAfterCredit(ctx);
+  const balance = store.appendEntry({ kind: "action", delta: credited, pendingDelta: 0, ref, venueId: null, detail, atMs: ctx.nowMs });
+  raiseTierAfterCredit(ctx, { ...counters, lifetime_points: lifetimePoints });
   // The alarm must wake for this member's next decay warning (a streak at risk, 48 h of quiet).
   if (config.community) {
     const warnings = streakWarningTimes({ lastClaimDay: counters.streak_last_day, current: counters.streak_current, lastActivityAtMs: ctx.nowMs }, profile.timezone, streakWarningsOf(config.community));
     ctx.wakeBy(warnings.atRiskAtMs !== null && warnings.atRiskAtMs > ctx.nowMs ? warnings.atRiskAtMs : null);
     ctx.wakeBy(warnings.inactiveAtMs);
   }
-  ctx.emit("community_credited", ctx.nowMs, { data: { kind: credit.kind, sourceId: credit.sourceId, points: earned.points } });
   const reply = {
     status: 201,
     body: {
@@ -72,7 +78,7 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
       breakdown: earned.breakdown,
       features,
       repaidDebt: repaid,
-      balance: store.balance(),
+      balance,
       tier: ctx.profile.tier,
       ...(credit.capped ? { capped: { code: "referral_daily_cap_reached", message: "The referrer's daily referral cap was reached: recorded, paid nothing" } } : {}),
     },

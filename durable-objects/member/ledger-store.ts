@@ -20,6 +20,7 @@ export type Counters = {
   referral_count: number;
   referral_points: number;
   referral_triggered: number;
+  snapshot_due_ms: number | null;
 };
 
 export type PurchaseRow = {
@@ -102,7 +103,8 @@ export class LedgerStore {
     return this.db.one<{ balance_after: number }>("SELECT balance_after FROM entries ORDER BY seq DESC LIMIT 1")?.balance_after ?? 0;
   }
 
-  appendEntry(entry: EntryInput): void {
+  /** Appends a journal entry; answers the balance after it (the journal's running total, equal to the lots' by §3). */
+  appendEntry(entry: EntryInput): number {
     if (entry.delta !== 0) this.balanceChanged = true;
     const balanceAfter = this.journalBalance() + entry.delta;
     this.db.run(
@@ -116,6 +118,7 @@ export class LedgerStore {
       entry.detail === undefined ? null : JSON.stringify(entry.detail),
       entry.atMs,
     );
+    return balanceAfter;
   }
 
   liveLots(): (SpendableLot & { source: string })[] {

@@ -38,7 +38,7 @@ export type MemberEventKind =
   | "points_expired"
   | "tier_changed"
   | "points_adjusted"
-  | "community_credited"
+  | "points_credited"
   | "streak_claimed"
   | "streak_at_risk"
   | "inactive_48h"

@@ -144,6 +144,8 @@ export const memberSchemaSteps: readonly string[] = [
    ALTER TABLE counters ADD COLUMN referral_triggered INTEGER NOT NULL DEFAULT 0;`,
   // A kind's cooldown asks for its last credit: an index answers it without reading the kind's history.
   `CREATE INDEX community_credits_kind_at ON community_credits (kind, status, at_ms);`,
+  // Community credits tell the read side in one coalesced snapshot a moment later, not one event each.
+  `ALTER TABLE counters ADD COLUMN snapshot_due_ms INTEGER;`,
 ];
 
 /** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */

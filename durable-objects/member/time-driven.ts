@@ -18,6 +18,15 @@ export function runDue(ctx: WriteContext): void {
   reviewTier(ctx);
   applyExpiry(ctx);
   emitStreakWarnings(ctx);
+  emitDueSnapshot(ctx);
+}
+
+/** The coalesced snapshot community credits owe the read side (one event for a burst of credits). */
+function emitDueSnapshot(ctx: WriteContext): void {
+  const due = ctx.store.counters().snapshot_due_ms;
+  if (due === null || due > ctx.nowMs) return;
+  ctx.store.updateCounters({ snapshot_due_ms: null });
+  ctx.emit("points_credited", ctx.nowMs);
 }
 
 /** Posts pending points whose time has come: debt first, then a lot; counters, tier and events follow. */
@@ -153,6 +162,8 @@ export function nextDueMs(ctx: WriteContext): number | null {
       if (counters.inactivity_warned_for_ms !== counters.last_activity_ms) candidates.push(warningAt(policy, deadline).getTime());
     }
   }
+  const snapshot = store.counters().snapshot_due_ms;
+  if (snapshot !== null) candidates.push(snapshot);
   const warning = nextStreakWarningMs(ctx);
   if (warning !== null) candidates.push(warning);
   return candidates.length > 0 ? Math.min(...candidates) : null;

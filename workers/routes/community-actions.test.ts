@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
 import { call, createProgram } from "../../test/api";
 import { hoursAgo, newKey } from "../../test/ledger";
+import { projectedBalance } from "../../test/projections";
 
 async function communityMember(overrides?: object, timezone?: string) {
   const program = await createProgram("Nebula", "community", overrides);
@@ -80,5 +83,16 @@ describe("community actions", () => {
     expect(Date.parse(second.json.error.nextClaimAt)).toBeGreaterThan(Date.now());
     const view = (await call("GET", `/v1/members/${memberId}`)).json;
     expect(view.streak).toMatchObject({ current: 1, longest: 1 });
+  });
+
+  it("tells the read side of a burst of credits in one coalesced snapshot, from the member's alarm", async () => {
+    const { memberId } = await communityMember({ community: { actions: { quick: { points: 7, cooldownMinutes: 0 } } } });
+    for (let index = 0; index < 5; index++) expect((await act(memberId, { kind: "quick", sourceId: `burst-${index}` })).status).toBe(201);
+    const stub = env.MEMBER.getByName(memberId);
+    const unsent = () => runInDurableObject(stub, (_member, state) => state.storage.sql.exec<{ kind: string }>("SELECT json_extract(payload, '$.kind') AS kind FROM outbox").toArray().map((row) => row.kind));
+    expect((await unsent()).filter((kind) => kind === "points_credited")).toEqual([]);
+    await stub.processDue(Date.now() + 5_000);
+    expect((await unsent()).filter((kind) => kind === "points_credited")).toHaveLength(1);
+    await vi.waitFor(async () => expect(await projectedBalance(memberId)).toBe(135), { timeout: 4_000 });
   });
 });
