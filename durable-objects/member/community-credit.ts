@@ -37,7 +37,7 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   const rule = creditRulesOf(config)[credit.kind];
   const day = localDay(credit.occurredAtMs, profile.timezone);
   const week = isoWeek(credit.occurredAtMs, profile.timezone);
-  const decision = decideAction(rule, credit.kind, rule ? actionHistory(ctx, credit.kind, day, rule.dailyCap !== null) : { lastCreditAtMs: null, creditsToday: 0 }, credit.occurredAtMs);
+  const decision = decideAction(rule, credit.kind, rule ? actionHistory(ctx, credit.kind, day, rule.dailyCap !== null, rule.cooldownMs > 0) : { lastCreditAtMs: null, creditsToday: 0 }, credit.occurredAtMs);
   if (!decision.ok) {
     const rejected = rejectWith({ status: decision.status, code: decision.code, message: decision.message });
     if (decision.retryAfterSeconds !== undefined) (rejected.body as { error: object }).error = { ...(rejected.body as { error: object }).error, retryAfterSeconds: decision.retryAfterSeconds };
@@ -98,9 +98,9 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   return reply;
 }
 
-/** When the kind was last credited (index), and how often today (only for a kind with a daily cap). */
-function actionHistory(ctx: WriteContext, kind: string, day: string, capped: boolean) {
-  const last = ctx.store.db.one<{ at: number | null }>("SELECT MAX(at_ms) AS at FROM community_credits WHERE kind = ? AND status = 'credited'", kind);
+/** When the kind was last credited (only for a kind with a cooldown), and how often today (only for a kind with a daily cap). */
+function actionHistory(ctx: WriteContext, kind: string, day: string, capped: boolean, cooled: boolean) {
+  const last = cooled ? ctx.store.db.one<{ at: number | null }>("SELECT MAX(at_ms) AS at FROM community_credits WHERE kind = ? AND status = 'credited'", kind) : undefined;
   const today = capped ? ctx.store.db.one<{ count: number }>("SELECT COUNT(*) AS count FROM community_credits WHERE kind = ? AND day = ? AND status = 'credited'", kind, day)!.count : 0;
   return { lastCreditAtMs: last?.at ?? null, creditsToday: today };
 }

@@ -99,7 +99,7 @@ export class Member extends DurableObject<Env> {
       }),
     );
     this.profileCopy = undefined;
-    await this.afterWrite(now.getTime(), null, reply.status === 201);
+    await this.afterWrite(now.getTime(), null, reply.status === 201, reply.status === 201 && hasReferralSync(this.store));
     return reply as EnrollReply;
   }
 
@@ -307,6 +307,7 @@ export class Member extends DurableObject<Env> {
       runDue(ctx);
       assertLedgerInvariants(this.store);
       if (ctx.emitted) this.ctx.waitUntil(this.flushOutbox());
+      if (ctx.owesReferral) this.ctx.waitUntil(this.deliverOwedReferrals());
     });
     this.profileCopy = undefined;
   }
@@ -364,7 +365,7 @@ export class Member extends DurableObject<Env> {
       throw error;
     }
     this.profileCopy = ctx.profile;
-    return this.afterWrite(nowMs, ctx.wakeAtMs, ctx.emitted && !reply.replayed).then(() => reply);
+    return this.afterWrite(nowMs, ctx.wakeAtMs, ctx.emitted && !reply.replayed, ctx.owesReferral).then(() => reply);
   }
 
   /** Runs the real write and rolls it back: the same answer, nothing stored (not even the key). */
@@ -407,9 +408,10 @@ export class Member extends DurableObject<Env> {
    * write made due, or the retention horizon of the key and event it stored. Waking early is
    * harmless (the alarm works out the true next time), so most writes touch no alarm at all.
    */
-  private async afterWrite(nowMs: number, dueMs: number | null, emitted: boolean): Promise<void> {
+  private async afterWrite(nowMs: number, dueMs: number | null, emitted: boolean, owesReferral = false): Promise<void> {
     if (emitted) this.ctx.waitUntil(this.flushOutbox());
-    if (this.hasTables && hasReferralSync(this.store)) this.ctx.waitUntil(this.deliverOwedReferrals());
+    // Owed payouts not delivered now (this write did not owe one, or a delivery failed) go from the alarm.
+    if (owesReferral) this.ctx.waitUntil(this.deliverOwedReferrals());
     const wakeBy = Math.min(dueMs ?? Number.POSITIVE_INFINITY, nowMs + sentEventRetentionMs);
     if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
     // A cached time in the past is an alarm that ran, failed for good or never fired: set it again.

@@ -20,6 +20,7 @@ export function owePayoutToReferrer(ctx: WriteContext): void {
   const referrer = ctx.profile.referredBy;
   if (!referrer || ctx.store.counters().referral_triggered) return;
   ctx.store.db.run("INSERT OR IGNORE INTO referral_sync (referrer_id, referred_id, level) VALUES (?, ?, 1)", referrer, ctx.profile.id);
+  ctx.owesReferral = true;
   ctx.store.updateCounters({ referral_triggered: 1 });
   ctx.emit("referral_recorded", ctx.nowMs, { data: { referrerId: referrer } });
 }
@@ -41,6 +42,7 @@ export function creditReferral(ctx: WriteContext, command: ReferralCommand): Com
   // The referrer's own referrer gets the second level's share, once, through the same durable path.
   if (command.level === 1 && ctx.profile.referredBy && ctx.profile.referredBy !== command.referredMemberId) {
     ctx.store.db.run("INSERT OR IGNORE INTO referral_sync (referrer_id, referred_id, level) VALUES (?, ?, 2)", ctx.profile.referredBy, command.referredMemberId);
+    ctx.owesReferral = true;
   }
   return reply;
 }

@@ -10,6 +10,8 @@ export class WriteContext {
   /** The earliest time this write made something due (a posting, a returned lot's expiry). */
   wakeAtMs: number | null = null;
   emitted = false;
+  /** Set when the write owes a referrer a payout, so the actor delivers it after the commit. */
+  owesReferral = false;
 
   constructor(
     readonly store: LedgerStore,
