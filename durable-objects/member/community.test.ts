@@ -85,3 +85,13 @@ describe("the alarm and decay warnings", () => {
     expect(alarm!).toBeLessThanOrEqual(atRisk);
   });
 });
+
+describe("the ledger invariant on credits", () => {
+  it("rolls back a credit when the ledger does not add up (lots against the journal), storing nothing of it", async () => {
+    const { action, stub } = await communityMember("UTC");
+    await runInDurableObject(stub, (_member, state) => state.storage.sql.exec("UPDATE lots SET remaining = remaining + 1"));
+    await expect(action("voice_ama", "ama-corrupt", new Date().toISOString())).rejects.toThrow("ledger invariant broken");
+    const stored = await runInDurableObject(stub, (_member, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM community_credits WHERE source_id = 'ama-corrupt'").one().n);
+    expect(stored).toBe(0);
+  });
+});
