@@ -28,8 +28,14 @@ const notAMember = <R extends { status: number; body: unknown }>(reply: R, membe
   return reply;
 };
 
+/** Kinds with their own path (joining, the streak claim, referral payouts): the actions route does not pay them. */
+export const reservedActionKinds = new Set(["join", "daily_streak", "referral", "referral_second_level"]);
+
 /** Credits a community action through the member's actor (the one credit path); answers carry the breakdown. */
 export async function creditAction(env: Env, memberId: string, action: { kind: string; sourceId: string; occurredAt?: string }, key: string) {
+  if (reservedActionKinds.has(action.kind)) {
+    throw new ApiError(422, "reserved_action", `"${action.kind}" is credited by its own path (joining, the streak claim, referral payouts), not as an action`);
+  }
   const nowMs = Date.now();
   const occurredAtMs = action.occurredAt ? Date.parse(action.occurredAt) : nowMs;
   // Backdating past a week, or claiming the future, would dodge cooldowns and caps.

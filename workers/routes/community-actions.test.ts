@@ -48,6 +48,10 @@ describe("community actions", () => {
     expect(chat.status).toBe(201);
     const capped = await act(memberId, { kind: "chat_activity", sourceId: "chat-day-1b" });
     expect([capped.status, capped.json.error.code]).toEqual([422, "daily_cap_reached"]);
+    for (const kind of ["join", "daily_streak", "referral"]) {
+      const reserved = await act(memberId, { kind, sourceId: "again" });
+      expect([reserved.status, reserved.json.error.code]).toEqual([422, "reserved_action"]);
+    }
     const unknown = await act(memberId, { kind: "dance_off", sourceId: "x" });
     expect([unknown.status, unknown.json.error.code]).toEqual([422, "unknown_action"]);
     const stranger = await act("mem_000000000000000000000000", { kind: "voice_ama", sourceId: "ama-9" });

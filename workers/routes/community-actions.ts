@@ -41,7 +41,7 @@ const StreakResultSchema = ActionResultSchema.extend({
   streak: z.object({ current: z.number().int(), longest: z.number().int(), day: z.string(), milestoneBonus: z.number().int(), nextClaimAt: z.string() }),
 }).openapi("StreakClaimResult");
 
-const rejections = "Rejections: 422 unknown_action, cooldown_active (with retryAfterSeconds), daily_cap_reached; 404 not_a_member.";
+const rejections = "Rejections: 422 unknown_action, cooldown_active (with retryAfterSeconds), daily_cap_reached, reserved_action (join, daily_streak and referrals have their own paths); 404 not_a_member.";
 
 const recordAction = createRoute({
   operationId: "recordCommunityAction",
