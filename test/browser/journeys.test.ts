@@ -160,16 +160,21 @@ describe("web app journeys", () => {
     await screenshot(phone, "member-signed-out");
   });
 
-  it("a community member joins with a wallet, claims the daily streak with a plain form post, and sees what each channel and action needs", { timeout: 120_000 }, async () => {
+  it("a community member joins with a wallet through a friend's referral link, claims the daily streak with a plain form post, and sees what each channel and action needs", { timeout: 120_000 }, async () => {
     const community = demo.programs.find((program) => program.preset === "community")!;
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: true });
     await injectWallet(context, Wallet.createRandom(), 31337);
     const phone = await context.newPage();
-    await phone.goto(url(`/sign-in?program=${community.id}`));
+    // Invited by a seeded member's referral link.
+    const referrer = demo.members.find((member) => member.program === community.name)!;
+    await phone.goto(url(`/sign-in?program=${community.id}&ref=${referrer.referralCode}`));
+    await screenshot(phone, "member-sign-in-invited");
     await phone.getByRole("button", { name: "Connect wallet" }).click();
     await phone.waitForURL(url("/"));
-    // The join bonus is paid on joining.
+    // The join bonus is paid on joining, and the referrer is paid for it.
     await expect.poll(() => phone.getByTestId("available-points").textContent()).toBe("100 points");
+    const referrerView = async () => (await (await fetch(url(`/v1/members/${referrer.id}`), { headers: { Authorization: `Bearer ${demo.operatorToken}` } })).json()) as { referrals: { count: number; pointsEarned: number } };
+    await expect.poll(async () => (await referrerView()).referrals.count).toBe(1);
     expect(await phone.getByTestId("week-multiplier").textContent()).toBe("1×");
     await screenshot(phone, "member-community-dashboard");
     await expectAccessible(phone);

@@ -11,6 +11,7 @@ export function SignInPage({ program, referralCode, error }: SignInProps) {
         {error && <Notice kind="error">{error}</Notice>}
         {program ? (
           <div class="stack" id="wallet-sign-in" data-program-id={program.id} data-referral-code={referralCode ?? ""}>
+            {referralCode && <Notice kind="info">A friend invited you (code {referralCode}): when you join, they earn a referral reward.</Notice>}
             <p>Connect your wallet and sign a message. Signing is free and sends nothing on chain.</p>
             <button type="button" id="connect-wallet" disabled>
               Connect wallet

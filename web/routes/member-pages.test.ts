@@ -22,6 +22,9 @@ describe("member portal pages", () => {
     expect(signIn.status).toBe(200);
     expect(signIn.json).toContain(`data-program-id="${program.id}"`);
     expect(signIn.json).toContain("/assets/sign-in.js");
+    const invited = await call("GET", `/sign-in?program=${program.id}&ref=ABCD1234`, { token: null });
+    expect(invited.json).toContain('data-referral-code="ABCD1234"');
+    expect(invited.json).toContain("A friend invited you (code ABCD1234)");
     const unknown = await call("GET", "/sign-in?program=prg_nope", { token: null });
     expect(unknown.status).toBe(404);
     expect(unknown.json).toContain("names no program we know");
