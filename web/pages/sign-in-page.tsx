@@ -1,6 +1,6 @@
 import { Layout, Notice } from "../layout";
 
-type SignInProps = { program: { id: string; name: string } | null; referralCode: string | null; error?: string };
+type SignInProps = { program: { id: string; name: string; community: boolean } | null; referralCode: string | null; error?: string };
 
 /** Sign in with a browser wallet (EIP-1193 + SIWE), or with the login link a venue shows. */
 export function SignInPage({ program, referralCode, error }: SignInProps) {
@@ -27,7 +27,11 @@ export function SignInPage({ program, referralCode, error }: SignInProps) {
       </section>
       <section class="card">
         <h2>No wallet?</h2>
-        <p>Ask the staff at the venue to show your sign-in QR code, and scan it with your phone's camera. Each code works once, for 10 minutes.</p>
+        {program?.community ? (
+          <p>Install a browser wallet (MetaMask, Rabby or another), create an account, and come back to this page. Joining costs nothing.</p>
+        ) : (
+          <p>Ask the staff at the venue to show your sign-in QR code, and scan it with your phone's camera. Each code works once, for 10 minutes.</p>
+        )}
       </section>
     </Layout>
   );

@@ -33,7 +33,7 @@ memberPages.get("/sign-in", async (c) => {
   if (!programId) return c.html(<SignInPage program={null} referralCode={referralCode} />);
   const program = await findProgram(c.env.DB, programId.slice(0, 64)).catch(() => null);
   if (!program) return c.html(<SignInPage program={null} referralCode={null} error="This sign-in link names no program we know. Check the link you were given." />, 404);
-  return c.html(<SignInPage program={{ id: program.id, name: program.name }} referralCode={referralCode} />);
+  return c.html(<SignInPage program={{ id: program.id, name: program.name, community: program.config.community !== undefined }} referralCode={referralCode} />);
 });
 
 memberPages.get("/login", (c) => c.html(<LoginLinkPage />));
