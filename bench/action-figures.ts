@@ -1,14 +1,9 @@
 import type { BenchClient } from "./client";
-import { type LoadResult, load, loadAlternating, median } from "./harness";
+import { type LoadResult, type RoundOptions, load, loadAlternating, median } from "./harness";
 
-export type ActionOptions = {
-  rounds: number;
-  requestsPerRound: number;
-  slicesPerRound: number;
-  concurrency: number;
+export type ActionOptions = RoundOptions & {
   /** Members the credits are spread over, each enrolled and credited once before timing. */
   members: number;
-  settle: () => Promise<void>;
 };
 
 const target = 0.5;

@@ -37,6 +37,15 @@ export async function startWorker(): Promise<{ url: string; stop: () => void }> 
   return { url, stop };
 }
 
+/** How a figure runs: rounds of alternating slices against the no-op, and the pause after it. */
+export type RoundOptions = {
+  rounds: number;
+  requestsPerRound: number;
+  slicesPerRound: number;
+  concurrency: number;
+  settle: () => Promise<void>;
+};
+
 export type LoadResult = { requests: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number; failures: number };
 type Run = { seconds: number; latencies: number[]; failures: number };
 type Sample = { ms: number; outcome: string };

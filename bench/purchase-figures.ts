@@ -1,15 +1,7 @@
 import type { BenchClient } from "./client";
-import { type LoadResult, load, loadAlternating, median } from "./harness";
+import { type LoadResult, type RoundOptions, load, loadAlternating, median } from "./harness";
 
-export type PurchaseOptions = {
-  rounds: number;
-  requestsPerRound: number;
-  slicesPerRound: number;
-  concurrency: number;
-  memberCount: number;
-  regularCount: number;
-  settle: () => Promise<void>;
-};
+export type PurchaseOptions = RoundOptions & { memberCount: number; regularCount: number };
 
 /**
  * The purchase (earn) and enrollment figures, each a ratio to the no-op measured in alternating

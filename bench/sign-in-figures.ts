@@ -2,16 +2,11 @@ import { Wallet, id } from "ethers";
 import { SiweMessage } from "siwe";
 import { signInLimits } from "../workers/middleware/rate-limit";
 import type { BenchClient } from "./client";
-import { type LoadResult, load, loadAlternating, median } from "./harness";
+import { type LoadResult, type RoundOptions, load, loadAlternating, median } from "./harness";
 
-export type SignInOptions = {
-  rounds: number;
-  requestsPerRound: number;
-  slicesPerRound: number;
-  concurrency: number;
+export type SignInOptions = RoundOptions & {
   /** Returning members, each with its own wallet, client address and session. */
   members: number;
-  settle: () => Promise<void>;
 };
 
 const warmUpSignIns = 50;
