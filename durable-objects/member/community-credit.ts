@@ -6,7 +6,7 @@ import { creditAfterDebt } from "../../domain/ledger/credit";
 import { lotExpiresAt } from "../../domain/ledger/expiry";
 import type { Counters } from "./ledger-store";
 import { raiseTierAfterCredit } from "./tier-after-credit";
-import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
+import type { CommandReply, WriteContext } from "./write-context";
 
 /** One community credit to decide: its kind, the source that pays once (AMA id, event id, chat day…), and when. */
 export type CommunityCredit = {
@@ -39,13 +39,12 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   const week = isoWeek(credit.occurredAtMs, profile.timezone);
   const decision = decideAction(rule, credit.kind, rule ? actionHistory(ctx, credit.kind, day, rule.dailyCap !== null, rule.cooldownMs > 0) : { lastCreditAtMs: null, creditsToday: 0 }, credit.occurredAtMs);
   if (!decision.ok) {
-    const rejected = rejectWith({ status: decision.status, code: decision.code, message: decision.message });
-    if (decision.retryAfterSeconds !== undefined) (rejected.body as { error: object }).error = { ...(rejected.body as { error: object }).error, retryAfterSeconds: decision.retryAfterSeconds };
-    return rejected;
+    const retry = decision.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: decision.retryAfterSeconds };
+    return { status: decision.status, body: { error: { code: decision.code, message: decision.message, ...retry } } };
   }
   const feature = rule!.feature;
   const counters = store.counters();
-  const features = weekFeatures(ctx, counters, week, feature, day);
+  const features = config.community ? weekFeatures(ctx, counters, week, feature, day) : [];
   const tierMultiplier = config.tiers.find((tier) => tier.code === profile.tier)?.multiplier ?? 1;
   const weekly = weeklyMultiplier(features.length, config.community?.weeklyFeatureMultipliers ?? [1]);
   const base = credit.capped ? 0 : (credit.basePoints ?? rule!.points);
@@ -56,7 +55,8 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   // The read side hears of credits in one snapshot a moment later (a burst of credits is one event).
   const snapshotDueMs = counters.snapshot_due_ms ?? ctx.nowMs + snapshotCoalesceMs;
   const lifetimePoints = counters.lifetime_points + earned.points;
-  store.updateCounters({ debt: counters.debt - repaid, lifetime_points: lifetimePoints, community_active_ms: ctx.nowMs, snapshot_due_ms: snapshotDueMs });
+  // Earning is activity: an inactivity expiry policy counts from it as from a visit.
+  store.updateCounters({ debt: counters.debt - repaid, lifetime_points: lifetimePoints, last_activity_ms: ctx.nowMs, community_active_ms: ctx.nowMs, snapshot_due_ms: snapshotDueMs });
   ctx.wakeBy(snapshotDueMs);
   // Flat, as every journal detail is: the factors by name, the week's features as one list.
   const detail = { kind: credit.kind, sourceId: credit.sourceId, base, tierMultiplier, weeklyMultiplier: weekly, features: features.join(","), repaidDebt: repaid, capped: credit.capped === true };
