@@ -8,7 +8,7 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { callActor } from "../ledger/call-actor";
 import { limitPerClient, signInLimits } from "../middleware/rate-limit";
-import { SignedMessageSchema, memberSecurity } from "../schemas/common";
+import { AddressSchema, SignedMessageSchema, memberSecurity } from "../schemas/common";
 import { clearSessionCookie, setSessionCookie } from "../sessions/session-cookie";
 import { endSession, sessionLifetimes, startSession, useLoginLink } from "../sessions/session-store";
 import { issueNonce, signInMessage, verifySignIn } from "../sessions/siwe";
@@ -41,6 +41,29 @@ const logout = createRoute({
   responses: { 204: { description: "Signed out; the cookie is cleared" }, ...errorResponses(401, 403) },
 });
 
+const SiweNonceRequestSchema = z
+  .object({
+    programId: z.string().min(1).max(64),
+    address: AddressSchema.optional().openapi({ description: "The wallet about to sign: the answer then carries the message to sign" }),
+  })
+  .strict()
+  .openapi("SiweNonceRequest");
+
+const SiweNonceSchema = z
+  .object({
+    nonce: z.string(),
+    expiresAt: z.string(),
+    domain: z.string(),
+    uri: z.string(),
+    chainId: z.number().int(),
+    message: z.string().optional().openapi({ description: "With `address`: the EIP-4361 message for that wallet to sign" }),
+  })
+  .openapi("SiweNonce");
+
+const SiweSignInSchema = SignedMessageSchema.extend({
+  referralCode: z.string().trim().min(4).max(32).optional().openapi({ description: "Another member's referral code: recorded when this wallet joins the program (not on a later sign-in)" }),
+}).openapi("SiweSignIn");
+
 const siweNonce = createRoute({
   operationId: "siweNonce",
   method: "post",
@@ -49,24 +72,9 @@ const siweNonce = createRoute({
   summary: "A single-use Sign-In with Ethereum nonce (96 random bits, 5 minutes) for one program",
   security: [],
   middleware: [limitPerClient(signInLimits.perClient)] as const,
-  request: { body: { required: true, content: { "application/json": { schema: z
-            .object({
-              programId: z.string().min(1).max(64),
-              address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address").optional().openapi({ description: "The wallet about to sign: the answer then carries the message to sign" }),
-            })
-            .strict()
-            .openapi("SiweNonceRequest") } } } },
+  request: { body: { required: true, content: { "application/json": { schema: SiweNonceRequestSchema } } } },
   responses: {
-    201: { description: "Issued", content: { "application/json": { schema: z
-              .object({
-                nonce: z.string(),
-                expiresAt: z.string(),
-                domain: z.string(),
-                uri: z.string(),
-                chainId: z.number().int(),
-                message: z.string().optional().openapi({ description: "With `address`: the EIP-4361 message for that wallet to sign" }),
-              })
-              .openapi("SiweNonce") } } },
+    201: { description: "Issued", content: { "application/json": { schema: SiweNonceSchema } } },
     ...errorResponses(400, 404, 413, 422, 429),
   },
 });
@@ -84,13 +92,7 @@ const siweVerify = createRoute({
   request: {
     body: {
       required: true,
-      content: {
-        "application/json": {
-          schema: SignedMessageSchema.extend({
-            referralCode: z.string().trim().min(4).max(32).optional().openapi({ description: "Another member's referral code: recorded when this wallet joins the program (not on a later sign-in)" }),
-          }).openapi("SiweSignIn"),
-        },
-      },
+      content: { "application/json": { schema: SiweSignInSchema } },
     },
   },
   responses: {

@@ -8,12 +8,12 @@ import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { limitPerClient, signInLimits } from "../middleware/rate-limit";
-import { SignedMessageSchema, memberSecurity } from "../schemas/common";
+import { AddressSchema, SignedMessageSchema, memberSecurity } from "../schemas/common";
 import { verifySignIn } from "../sessions/siwe";
 import { signedInMember } from "./me";
 
 const WalletSchema = z.object({ address: z.string(), linkedAt: z.string() }).openapi("Wallet");
-const AddressParams = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 0x-prefixed 20-byte address").openapi({ param: { name: "address", in: "path" } }) });
+const AddressParams = z.object({ address: AddressSchema.openapi({ param: { name: "address", in: "path" } }) });
 
 const listWallets = createRoute({
   operationId: "listMyWallets",

@@ -18,6 +18,9 @@ export const operatorOrVenueSecurity: SecurityRequirement[] = [{ operatorToken: 
 export const memberSecurity: SecurityRequirement[] = [{ memberSession: [] }];
 
 /** A Sign-In with Ethereum message (EIP-4361) and its signature, to sign in or to link a wallet. */
+/** An Ethereum address as wallets give it: 0x and 20 bytes of hex (any case). */
+export const AddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
+
 export const SignedMessageSchema = z
   .object({
     message: z.string().min(1).max(4_096),
