@@ -1,9 +1,8 @@
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createProgram, operatorToken } from "../../test/api";
+import { call, operatorToken } from "../../test/api";
+import { communityMember as sharedCommunityMember } from "../../test/community";
 import { appOrigin, signInByLink } from "../../test/sessions";
-import { type ProgramContext, type Reply, memberRpcVersion } from "./rpc-types";
+import type { Reply } from "./rpc-types";
 
 // Issue 16's acceptance points, in the actor with the community preset and a fixed `nowMs`, and
 // through the routes where concurrency is the point.
@@ -25,17 +24,9 @@ const at = (iso: string) => Date.parse(iso);
 const credit = (reply: { body: object }) => reply.body as Credit;
 const weeklyOf = (reply: { body: object }) => credit(reply).breakdown.find((factor) => factor.factor === "weekly")?.value;
 
+/** The shared community member, with the tables and view these tests read. */
 async function communityMember(timezone = "UTC") {
-  const program = await createProgram("Nebula", "community");
-  const enrolled = await call("POST", "/v1/members", { body: { programId: program.id, externalRef: `acceptance-${crypto.randomUUID()}`, timezone } });
-  expect(enrolled.status).toBe(201);
-  const memberId = enrolled.json.id as string;
-  const context: ProgramContext = { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config };
-  const stub = env.MEMBER.getByName(memberId);
-  const action = (kind: string, sourceId: string, iso: string, idempotencyKey?: string): Promise<Reply> =>
-    stub.creditAction({ v: memberRpcVersion, idempotencyKey, requestHash: `${kind}:${sourceId}`, program: context, kind, sourceId, occurredAtMs: at(iso), nowMs: at(iso) });
-  const claim = (iso: string): Promise<Reply> => stub.claimStreak({ v: memberRpcVersion, requestHash: "claim", program: context, nowMs: at(iso) });
-  const rows = <T extends Record<string, SqlStorageValue>>(query: string) => runInDurableObject(stub, (_member, state) => state.storage.sql.exec<T>(query).toArray());
+  const { memberId, action, claim, rows } = await sharedCommunityMember(timezone);
   const journal = () => rows<{ ref: string; delta: number }>("SELECT ref, delta FROM entries WHERE kind = 'action' ORDER BY seq");
   const credits = () => rows<{ kind: string; source_id: string; points: number; week: string }>("SELECT kind, source_id, points, week FROM community_credits ORDER BY rowid");
   const idempotencyKeys = async () => (await rows<{ n: number }>("SELECT COUNT(*) AS n FROM idempotency"))[0].n;
@@ -302,14 +293,9 @@ describe("streak edge cases", () => {
     expect([credit(later).features, weeklyOf(later), credit(later).points]).toEqual([["voice"], 1, 50]);
   });
 
-  // streak-claim.ts: the streak counters are written before creditCommunity decides, and a refused
-  // credit is returned without a throw, so the transaction keeps the claimed day although the answer refuses it.
+  // A refused streak credit is an answer, not a throw: the transaction must not keep the claimed day.
   it("leaves the streak unclaimed when its credit is refused (an operator's cooldown on daily_streak)", async () => {
-    const program = await createProgram("Nebula", "community", { community: { actions: { daily_streak: { points: 5, cooldownMinutes: 1500 } } } });
-    const enrolled = await call("POST", "/v1/members", { body: { programId: program.id, externalRef: `acceptance-${crypto.randomUUID()}`, timezone: "UTC" } });
-    const context: ProgramContext = { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config };
-    const stub = env.MEMBER.getByName(enrolled.json.id as string);
-    const claim = (iso: string) => stub.claimStreak({ v: memberRpcVersion, requestHash: "claim", program: context, nowMs: at(iso) });
+    const { stub, claim } = await sharedCommunityMember("UTC", { community: { actions: { daily_streak: { points: 5, cooldownMinutes: 1500 } } } });
     expect((await claim("2026-11-30T23:00:00Z")).status).toBe(201);
     const refused = await claim("2026-12-01T01:00:00Z");
     expect([refused.status, credit(refused).error?.code]).toEqual([422, "cooldown_active"]);

@@ -1,19 +1,12 @@
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createProgram } from "../../test/api";
+import { communityMember } from "../../test/community";
 import { memberRpcVersion } from "./rpc-types";
 
-async function communityMember(timezone: string) {
-  const program = await createProgram("Nebula", "community");
-  const enrolled = await call("POST", "/v1/members", { body: { programId: program.id, externalRef: `streak-${crypto.randomUUID()}`, timezone } });
-  const context = { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config };
-  const stub = env.MEMBER.getByName(enrolled.json.id as string);
-  const claim = (iso: string) => runInDurableObject(stub, (member) => member.claimStreak({ v: memberRpcVersion, requestHash: "claim", program: context, nowMs: Date.parse(iso) }));
-  const action = (kind: string, sourceId: string, iso: string) =>
-    runInDurableObject(stub, (member) => member.creditAction({ v: memberRpcVersion, requestHash: `${kind}:${sourceId}`, program: context, kind, sourceId, occurredAtMs: Date.parse(iso), nowMs: Date.parse(iso) }));
-  const events = () => runInDurableObject(stub, (_member, state) => state.storage.sql.exec<{ payload: string }>("SELECT payload FROM outbox ORDER BY seq").toArray().map((row) => JSON.parse(row.payload) as { kind: string; atMs: number }));
-  return { stub, claim, action, events };
+async function memberWithEvents(timezone: string) {
+  const member = await communityMember(timezone);
+  const events = async () => (await member.rows<{ payload: string }>("SELECT payload FROM outbox ORDER BY seq")).map((row) => JSON.parse(row.payload) as { kind: string; atMs: number });
+  return { ...member, events };
 }
 
 describe("daily streak and the weekly cross-feature multiplier in the actor", () => {
@@ -58,7 +51,7 @@ describe("daily streak and the weekly cross-feature multiplier in the actor", ()
   });
 
   it("warns of a streak at risk at 20:00 local and of 48 hours without activity, once each, through the outbox", async () => {
-    const { claim, stub, events } = await communityMember("Europe/Berlin");
+    const { claim, stub, events } = await memberWithEvents("Europe/Berlin");
     for (const day of ["2026-11-20", "2026-11-21", "2026-11-22"]) await claim(`${day}T09:00:00Z`);
     // 19:59 Berlin (UTC+1) on the 23rd: not yet; 20:01: at risk, once.
     await stub.processDue(Date.parse("2026-11-23T18:59:00Z"));
@@ -88,9 +81,11 @@ describe("the alarm and decay warnings", () => {
 
 describe("the ledger invariant on credits", () => {
   it("rolls back a credit when the ledger does not add up (lots against the journal), storing nothing of it", async () => {
-    const { action, stub } = await communityMember("UTC");
+    const { context, stub } = await communityMember("UTC");
     await runInDurableObject(stub, (_member, state) => state.storage.sql.exec("UPDATE lots SET remaining = remaining + 1"));
-    await expect(action("voice_ama", "ama-corrupt", new Date().toISOString())).rejects.toThrow("ledger invariant broken");
+    // Inside the object: a write that throws rejects here, not as an unhandled RPC rejection.
+    const credit = runInDurableObject(stub, (member) => member.creditAction({ v: memberRpcVersion, requestHash: "corrupt", program: context, kind: "voice_ama", sourceId: "ama-corrupt" }));
+    await expect(credit).rejects.toThrow("ledger invariant broken");
     const stored = await runInDurableObject(stub, (_member, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM community_credits WHERE source_id = 'ama-corrupt'").one().n);
     expect(stored).toBe(0);
   });
