@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { actionFigures, actionOptions } from "./action-figures";
-import { benchClient } from "./client";
+import { type BenchClient, benchClient } from "./client";
 import { flashDrop, flashDropOptions, printFlashDrop } from "./flash-drop";
 import { startWorker } from "./harness";
 import { purchaseFigures } from "./purchase-figures";
@@ -28,48 +28,53 @@ const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 400);
 const actionKnobs = runs("action") ? actionOptions({ rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle }) : undefined;
 const signInKnobs = runs("signin") ? signInOptions({ rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle }) : undefined;
 
-const worker = await startWorker();
-const client = await benchClient(worker.url);
+/**
+ * Each group of figures runs on a fresh worker: actors a group creates (thousands, for enrollment and
+ * the flash drop) slow every later actor call in local workerd, so no group pays for another's.
+ */
+async function onFreshWorker<T>(figures: (client: BenchClient) => Promise<T>): Promise<T> {
+  const worker = await startWorker();
+  try {
+    return await figures(await benchClient(worker.url));
+  } finally {
+    worker.stop();
+  }
+}
 
 const result: Record<string, unknown> = {};
 let failures = 0;
 if (runs("purchase")) {
-  const purchases = await purchaseFigures(client, {
-    rounds,
-    requestsPerRound,
-    slicesPerRound: 4,
-    concurrency,
-    memberCount: Number(process.env.BENCH_MEMBERS ?? 1000),
-    regularCount: Number(process.env.BENCH_REGULARS ?? 100),
-    settle,
-  });
+  const purchases = await onFreshWorker((client) =>
+    purchaseFigures(client, {
+      rounds,
+      requestsPerRound,
+      slicesPerRound: 4,
+      concurrency,
+      memberCount: Number(process.env.BENCH_MEMBERS ?? 1000),
+      regularCount: Number(process.env.BENCH_REGULARS ?? 100),
+      settle,
+    }),
+  );
   Object.assign(result, purchases.result);
   failures += purchases.failures;
 }
-// After purchase (its community members' actors would slow the purchase figures), before sign-in and the flash drop.
 if (actionKnobs) {
-  await settle();
-  const actions = await actionFigures(client, actionKnobs);
+  const actions = await onFreshWorker((client) => actionFigures(client, actionKnobs));
   result.action = actions.result;
   failures += actions.failures;
 }
-// After purchase and action: its returning members and their limiter actors would slow the figures above.
 if (signInKnobs) {
-  await settle();
-  const signIn = await signInFigures(client, signInKnobs);
+  const signIn = await onFreshWorker((client) => signInFigures(client, signInKnobs));
   result.signIn = signIn.result;
   failures += signIn.failures;
 }
-// Last: its 2,000 members add as many actors to the process, which would slow the figures above.
 let flashFailed = false;
 if (flashOptions) {
-  await settle();
-  const flash = await flashDrop(client, flashOptions);
+  const flash = await onFreshWorker((client) => flashDrop(client, flashOptions));
   printFlashDrop(flash);
   result.flashDrop = flash;
   flashFailed = !flash.meetsTarget;
 }
-worker.stop();
 
 mkdirSync("bench/results", { recursive: true });
 // A partial run keeps its own file, so it never overwrites the last full run's figures.
