@@ -44,7 +44,7 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   }
   const feature = rule!.feature;
   const counters = store.counters();
-  const features = config.community ? weekFeatures(ctx, counters, week, feature, day) : [];
+  const features = config.community ? weekActivity(ctx, counters, week, feature, day).features : [];
   const tierMultiplier = config.tiers.find((tier) => tier.code === profile.tier)?.multiplier ?? 1;
   const weekly = weeklyMultiplier(features.length, config.community?.weeklyFeatureMultipliers ?? [1]);
   const base = credit.capped ? 0 : (credit.basePoints ?? rule!.points);
@@ -105,8 +105,11 @@ function actionHistory(ctx: WriteContext, kind: string, day: string, capped: boo
   return { lastCreditAtMs: last?.at ?? null, creditsToday: today };
 }
 
-/** The weekly features the member has used in `week`, counting the action being credited. */
-function weekFeatures(ctx: WriteContext, counters: Counters, week: string, feature: string | null, day: string) {
+/**
+ * The member's activity in `week` and the features it makes active, counting the action being
+ * credited (a credit's `feature`, on its `day`); one query over the week's credits.
+ */
+function weekActivity(ctx: WriteContext, counters: Counters, week: string, feature: string | null, day: string) {
   const rows = ctx.store.db.all<{ feature: string; credits: number; days: number }>(
     "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
     week,
@@ -115,12 +118,13 @@ function weekFeatures(ctx: WriteContext, counters: Counters, week: string, featu
   const chatDays = (count("chat")?.days ?? 0) + (feature === "chat" && !chatDayCounted(ctx, week, day) ? 1 : 0);
   // A streak counts only while it is unbroken: its last claim was on the credit's day or the day before.
   const streakDays = counters.streak_last_day !== null && counters.streak_last_day >= dayAfter(day, -1) ? counters.streak_current : 0;
-  return activeFeatures({
+  const activity = {
     amaCount: (count("voice")?.credits ?? 0) + (feature === "voice" ? 1 : 0),
     chatDays,
     eventCount: (count("events")?.credits ?? 0) + (feature === "events" ? 1 : 0),
     streakDays,
-  });
+  };
+  return { activity, features: activeFeatures(activity) };
 }
 
 function chatDayCounted(ctx: WriteContext, week: string, day: string): boolean {
@@ -131,16 +135,13 @@ function chatDayCounted(ctx: WriteContext, week: string, day: string): boolean {
 export function currentWeek(ctx: WriteContext) {
   if (!ctx.config.community) return null;
   const week = isoWeek(ctx.nowMs, ctx.profile.timezone);
-  const features = weekFeatures(ctx, ctx.store.counters(), week, null, localDay(ctx.nowMs, ctx.profile.timezone));
-  const rows = ctx.store.db.all<{ feature: string; credits: number; days: number }>(
-    "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
-    week,
-  );
-  const of = (name: string) => rows.find((row) => row.feature === name);
+  const counters = ctx.store.counters();
+  const { activity, features } = weekActivity(ctx, counters, week, null, localDay(ctx.nowMs, ctx.profile.timezone));
   return {
     week,
     features,
     multiplier: weeklyMultiplier(features.length, ctx.config.community.weeklyFeatureMultipliers),
-    activity: { amaCount: of("voice")?.credits ?? 0, chatDays: of("chat")?.days ?? 0, eventCount: of("events")?.credits ?? 0, streakDays: features.includes("streak") ? ctx.store.counters().streak_current : 0 },
+    // The streak shows toward the feature once it counts (7 days and unbroken), as before.
+    activity: { ...activity, streakDays: features.includes("streak") ? counters.streak_current : 0 },
   };
 }
