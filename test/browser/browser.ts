@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import axe from "axe-core";
 import { getBytes } from "ethers";
+import Chromium from "@sparticuz/chromium";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 
 /** Where the journeys' screenshots go (git-ignored): open them and look, as a member or a waiter would. */
@@ -9,9 +10,21 @@ export const screenshotDir = "artifacts/screenshots";
 
 export const viewports = { phone: { width: 390, height: 844 }, tablet: { width: 1024, height: 768 } } as const;
 
-/** Debian's chromium (`.ci/run` installs it with apt-get); CHROMIUM_PATH points elsewhere if needed. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+/**
+ * Flags of @sparticuz/chromium's list that would make the browser laxer than a member's: the
+ * journeys must see the same-origin policy and the pages' Content-Security-Policy as a phone does.
+ */
+const laxFlags = new Set(["--disable-web-security", "--allow-running-insecure-content"]);
+
+/**
+ * The Chromium shipped inside the `@sparticuz/chromium` npm package, so `npm install && npm test`
+ * needs no browser installed by hand (its first launch unpacks the binary into the temp folder).
+ * CHROMIUM_PATH points at another Chromium, e.g. Debian's /usr/bin/chromium.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const custom = process.env.CHROMIUM_PATH;
+  if (custom) return chromium.launch({ executablePath: custom, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  return chromium.launch({ executablePath: await Chromium.executablePath(), args: Chromium.args.filter((flag) => !laxFlags.has(flag)) });
 }
 
 export function newDevice(browser: Browser, size: keyof typeof viewports): Promise<BrowserContext> {

@@ -10,7 +10,7 @@ import { accessibilityViolations, injectWallet, launchBrowser, measureFirstLoad,
 type Demo = SeedSummary & { apiUrl: string; operatorToken: string };
 
 /**
- * The web app in a real browser (Debian's chromium through playwright-core) against `npm start`:
+ * The web app in a real browser (@sparticuz/chromium's Chromium through playwright-core) against `npm start`:
  * wrangler dev, the local chain and the seeded demo programs, venues and keys.
  */
 describe("web app journeys", () => {
