@@ -248,6 +248,8 @@ export const siweNonces = sqliteTable("siwe_nonces", {
   programId: text("program_id").notNull(),
   expiresAtMs: integer("expires_at_ms").notNull(),
   usedAtMs: integer("used_at_ms"),
+  /** The wallet (checksummed) the nonce was asked for, if any: only that wallet may sign in with it. */
+  address: text("address"),
 });
 
 /** Which member a wallet belongs to, per program: one wallet is at most one member's in a program. */

@@ -1,0 +1,1 @@
+ALTER TABLE `siwe_nonces` ADD `address` text;
