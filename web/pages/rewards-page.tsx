@@ -3,15 +3,23 @@ import type { ProgramFacts } from "../member-data";
 import { points } from "../words/formatting";
 import { memberNav } from "./member-nav";
 
-type CatalogEntry = { reward: { id: string; name: string; pointsCost: number }; eligible: boolean; reason: { code: string; message: string } | null; remaining: number | null };
+/** A catalog entry with its form's own idempotency key (`redeemKey`), fresh for each render. */
+type CatalogEntry = {
+  reward: { id: string; name: string; pointsCost: number };
+  eligible: boolean;
+  reason: { code: string; message: string } | null;
+  remaining: number | null;
+  redeemKey: string;
+};
 
-type RewardsProps = { program: ProgramFacts; available: number; catalog: CatalogEntry[]; redeemKey: string; community: boolean; error?: string };
+type RewardsProps = { program: ProgramFacts; available: number; catalog: CatalogEntry[]; community: boolean; error?: string };
 
 /**
  * The catalog with what this member may redeem and why not. Redeeming is a plain form post (no
- * script needed); the form's idempotency key makes a double tap one redemption.
+ * script needed). Each reward's form carries its own idempotency key: a double tap on one form is
+ * one redemption, and a second reward redeemed from the same page is a redemption of its own.
  */
-export function RewardsPage({ program, available, catalog, redeemKey, community, error }: RewardsProps) {
+export function RewardsPage({ program, available, catalog, community, error }: RewardsProps) {
   return (
     <Layout title={`${program.name}: rewards`} nav={memberNav("/rewards", community)}>
       <section class="card">
@@ -31,7 +39,7 @@ export function RewardsPage({ program, available, catalog, redeemKey, community,
           {entry.remaining !== null && <p class="muted">{entry.remaining} left</p>}
           {entry.eligible ? (
             <form method="post" action={`/rewards/${entry.reward.id}/redeem`}>
-              <input type="hidden" name="idempotencyKey" value={redeemKey} />
+              <input type="hidden" name="idempotencyKey" value={entry.redeemKey} />
               <button type="submit">Redeem {entry.reward.name}</button>
             </form>
           ) : (

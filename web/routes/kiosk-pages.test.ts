@@ -1,6 +1,8 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call } from "../../test/api";
 import { coalition, enroll, newKey } from "../../test/ledger";
+import { requestBytesMax } from "../../workers/middleware/json-body";
 import { appOrigin, fromNewClient } from "../../test/sessions";
 
 const formHeaders = (origin = appOrigin) => ({ Origin: origin, "Content-Type": "application/x-www-form-urlencoded", ...fromNewClient() });
@@ -55,5 +57,25 @@ describe("kiosk pages", () => {
     expect([after.status, after.json.error.code]).toEqual([401, "kiosk_signed_out"]);
     const out = await call("POST", "/kiosk/sign-out", { token: null, headers: { Cookie: cookie, ...formHeaders() } });
     expect(out.headers.get("Set-Cookie")).toMatch(/loyalty_kiosk=;/);
+  });
+
+  it("refuses a sign-in form over the body limit with a 413 page, without reading a streamed one in full", async () => {
+    const { venues } = await coalition(1);
+    const padded = new URLSearchParams({ venueKey: venues[0].key, padding: "x".repeat(requestBytesMax) }).toString();
+    const big = await call("POST", "/kiosk/sign-in", { token: null, rawBody: padded, headers: formHeaders() });
+    expect(big.status).toBe(413);
+    expect(big.headers.get("Content-Type")).toContain("text/html");
+    expect(big.json).toContain(`limited to ${requestBytesMax} bytes`);
+    expect(big.headers.get("Set-Cookie")).toBeNull();
+    let chunksRead = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        chunksRead++;
+        controller.enqueue(new TextEncoder().encode(`padding=${"x".repeat(1024 * 1024)}&`));
+      },
+    });
+    const streamed = await exports.default.fetch("https://loyalty.test/kiosk/sign-in", { method: "POST", body: endless, headers: formHeaders(), redirect: "manual" });
+    expect(streamed.status).toBe(413);
+    expect(chunksRead).toBeLessThan(3);
   });
 });

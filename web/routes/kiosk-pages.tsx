@@ -6,6 +6,7 @@ import type { AppEnv } from "../../workers/app-env";
 import { venueForKey } from "../../workers/auth/require-auth";
 import { assertSameOrigin } from "../../workers/auth/same-origin";
 import { ApiError } from "../../workers/errors/api-error";
+import { limitBody } from "../../workers/middleware/json-body";
 import { clientAddress, enforceLimit, signInLimits } from "../../workers/middleware/rate-limit";
 import { findProgram } from "../../workers/programs/program-directory";
 import { endKioskSession, findKioskSession, startKioskSession } from "../../workers/sessions/kiosk-session";
@@ -16,6 +17,8 @@ import { renderPageError } from "./page-errors";
 /** The venue kiosk (tablet): signed in once with the venue key, then a session cookie stands for it. */
 export const kioskPages = new Hono<AppEnv>();
 kioskPages.onError(renderPageError);
+// Form posts are bounded like API bodies: a 60 MB form to /kiosk/sign-in was read in full.
+kioskPages.use("*", limitBody);
 
 kioskPages.get("/", async (c) => {
   const kiosk = await findKioskSession(c, Date.now());

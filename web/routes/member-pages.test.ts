@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { call, createProgram, operatorToken } from "../../test/api";
 import { coalition, createReward, enroll, grant, purchase } from "../../test/ledger";
 import { appOrigin, signInByLink } from "../../test/sessions";
+import { requestBytesMax } from "../../workers/middleware/json-body";
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+/** The idempotency key in the redeem form of `rewardId` on a rendered rewards page. */
+const formKey = (html: string, rewardId: string) => new RegExp(`action="/rewards/${rewardId}/redeem"><input type="hidden" name="idempotencyKey" value="([^"]+)"`).exec(html)![1];
 const formHeaders = (cookie: string, origin = appOrigin) => ({ Cookie: cookie, Origin: origin, "Content-Type": "application/x-www-form-urlencoded" });
 
 async function signedInMember() {
@@ -51,46 +54,72 @@ describe("member portal pages", () => {
     expect(new TextEncoder().encode(html).length).toBeLessThan(24_000);
   });
 
-  it("redeems with a form post once per form, shows the code as a QR code, and refuses a cross-site form", async () => {
+  it("redeems with a form post once per form, two rewards from one page, shows the code as a QR code, and refuses a cross-site form", async () => {
     const { program, memberId, cookie } = await signedInMember();
-    const reward = await createReward(program.id, { name: "Free dessert", pointsCost: 100 });
-    await grant(memberId, 150);
+    const dessert = await createReward(program.id, { name: "Free dessert", pointsCost: 100 });
+    const coffee = await createReward(program.id, { name: "Free coffee", pointsCost: 40 });
+    await grant(memberId, 190);
     const catalog = await call("GET", "/rewards", { token: null, headers: { Cookie: cookie } });
     expect(catalog.json).toContain("Redeem Free dessert");
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(catalog.json)![1];
-    const first = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: key }), headers: formHeaders(cookie) });
+    const dessertKey = formKey(catalog.json, dessert.json.id);
+    const coffeeKey = formKey(catalog.json, coffee.json.id);
+    expect(dessertKey).not.toBe(coffeeKey);
+    expect(formKey((await call("GET", "/rewards", { token: null, headers: { Cookie: cookie } })).json, dessert.json.id)).not.toBe(dessertKey);
+    const first = await call("POST", `/rewards/${dessert.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: dessertKey }), headers: formHeaders(cookie) });
     expect(first.status).toBe(303);
-    const again = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: key }), headers: formHeaders(cookie) });
+    const again = await call("POST", `/rewards/${dessert.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: dessertKey }), headers: formHeaders(cookie) });
     expect(again.headers.get("Location")).toBe(first.headers.get("Location"));
+    // The second form of the same page redeems its own reward (a key shared by every form answered 422).
+    const second = await call("POST", `/rewards/${coffee.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: coffeeKey }), headers: formHeaders(cookie) });
+    expect(second.status).toBe(303);
+    expect(second.headers.get("Location")).not.toBe(first.headers.get("Location"));
     const page = await call("GET", first.headers.get("Location")!, { token: null, headers: { Cookie: cookie } });
     expect(page.json).toContain("<svg");
     expect(page.json).toContain("Ready to use");
-    const poor = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: crypto.randomUUID() }), headers: formHeaders(cookie) });
+    const poor = await call("POST", `/rewards/${dessert.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: crypto.randomUUID() }), headers: formHeaders(cookie) });
     expect(poor.status).toBe(422);
     expect(poor.json).toContain("This reward costs 100 points; the member has 50 available");
-    const forged = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: crypto.randomUUID() }), headers: formHeaders(cookie, "https://evil.example") });
+    const forged = await call("POST", `/rewards/${dessert.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: crypto.randomUUID() }), headers: formHeaders(cookie, "https://evil.example") });
     expect(forged.status).toBe(403);
     expect(forged.json).toContain("must come from https://loyalty.test");
     const view = await call("GET", "/v1/me", { token: null, headers: { Cookie: cookie } });
     expect(view.json.points.available).toBe(50);
     const redemptions = await call("GET", "/v1/me/redemptions", { token: null, headers: { Cookie: cookie } });
-    expect(redemptions.json.redemptions).toHaveLength(1);
-    expect(redemptions.json.redemptions[0]).toMatchObject({ rewardId: reward.json.id, status: "issued", points: 100 });
+    expect(redemptions.json.redemptions).toHaveLength(2);
+    expect(redemptions.json.redemptions.map((redemption: { rewardId: string }) => redemption.rewardId).sort()).toEqual([dessert.json.id, coffee.json.id].sort());
   });
 
-  it("shows another member's code to nobody, and signs out", async () => {
+  it("refuses a form post over the body limit with a 413 page", async () => {
+    const { program, cookie } = await signedInMember();
+    const reward = await createReward(program.id, { name: "Tea", pointsCost: 10 });
+    const padded = form({ idempotencyKey: crypto.randomUUID(), padding: "x".repeat(requestBytesMax) });
+    const big = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: padded, headers: formHeaders(cookie) });
+    expect(big.status).toBe(413);
+    expect(big.json).toContain(`limited to ${requestBytesMax} bytes`);
+    expect((await call("POST", "/streak/claim", { token: null, rawBody: padded, headers: formHeaders(cookie) })).status).toBe(413);
+  });
+
+  it("shows a member's code to nobody else: not a member of the same program, not a visitor without a session; and signs out", async () => {
     const first = await signedInMember();
-    const second = await signedInMember();
+    const sameProgram = await enroll(first.venue.key, `page-${crypto.randomUUID()}`);
+    const neighbour = await signInByLink(first.venue.key, sameProgram);
     const reward = await createReward(first.program.id, { name: "Coffee", pointsCost: 10 });
     await grant(first.memberId, 10);
     const catalog = await call("GET", "/rewards", { token: null, headers: { Cookie: first.cookie } });
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(catalog.json)![1];
-    const issued = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: key }), headers: formHeaders(first.cookie) });
-    const stranger = await call("GET", issued.headers.get("Location")!, { token: null, headers: { Cookie: second.cookie } });
-    expect(stranger.status).toBe(404);
+    const issued = await call("POST", `/rewards/${reward.json.id}/redeem`, { token: null, rawBody: form({ idempotencyKey: formKey(catalog.json, reward.json.id) }), headers: formHeaders(first.cookie) });
+    const codePage = issued.headers.get("Location")!;
+    const code = codePage.split("/").pop()!;
+    expect((await call("GET", codePage, { token: null, headers: { Cookie: first.cookie } })).json).toContain(code);
+    const byNeighbour = await call("GET", codePage, { token: null, headers: { Cookie: neighbour.cookie } });
+    expect(byNeighbour.status).toBe(404);
+    expect(byNeighbour.json).not.toContain(code);
+    const anonymous = await call("GET", codePage, { token: null });
+    expect([anonymous.status, anonymous.headers.get("Location")]).toEqual([303, "/sign-in"]);
+    expect(anonymous.json).not.toContain(code);
     const out = await call("POST", "/sign-out", { token: null, headers: formHeaders(first.cookie) });
     expect([out.status, out.headers.get("Location")]).toEqual([303, "/sign-in"]);
     expect((await call("GET", "/", { token: null, headers: { Cookie: first.cookie } })).status).toBe(303);
+    expect((await call("GET", codePage, { token: null, headers: { Cookie: first.cookie } })).status).toBe(303);
   });
 
   it("gives a community member the streak with a form-post claim, this week's multiplier, referrals and the access view in words", async () => {

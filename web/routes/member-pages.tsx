@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../workers/app-env";
 import { ApiError } from "../../workers/errors/api-error";
 import { callActor } from "../../workers/ledger/call-actor";
+import { limitBody } from "../../workers/middleware/json-body";
 import { findProgram } from "../../workers/programs/program-directory";
 import { catalogForMember } from "../../workers/rewards/member-catalog";
 import { redeemForPrincipal } from "../../workers/rewards/redeem-flow";
@@ -25,6 +26,8 @@ import { renderPageError } from "./page-errors";
 export const memberPages = new Hono<AppEnv>();
 memberPages.onError(renderPageError);
 
+// Each form post is bounded like an API body (limitBody, 64 KiB), route by route: a wildcard
+// middleware here would wrap every route of the app, mounted at "/", in the pages' error handler.
 const idempotencyKeyPattern = /^[A-Za-z0-9_-]{8,128}$/;
 
 memberPages.get("/sign-in", async (c) => {
@@ -53,7 +56,9 @@ async function rewardsPage(env: Env, principal: ReturnType<typeof signedInMember
   ]);
   const available = view.status === 200 ? view.body.points.available : 0;
   const community = view.status === 200 && view.body.week !== null;
-  return <RewardsPage program={words.program} available={available} catalog={catalog} redeemKey={crypto.randomUUID()} community={community} error={error} />;
+  // One key per render and reward: a key shared by every form made the second redemption 422 idempotency_key_reused.
+  const forms = catalog.map((entry) => ({ ...entry, redeemKey: crypto.randomUUID() }));
+  return <RewardsPage program={words.program} available={available} catalog={forms} community={community} error={error} />;
 }
 
 memberPages.get("/rewards", memberPage, async (c) => {
@@ -62,7 +67,7 @@ memberPages.get("/rewards", memberPage, async (c) => {
   return c.html(await rewardsPage(c.env, principal));
 });
 
-memberPages.post("/rewards/:id/redeem", memberPage, async (c) => {
+memberPages.post("/rewards/:id/redeem", limitBody, memberPage, async (c) => {
   const principal = c.get("principal");
   if (principal.kind !== "member") throw new ApiError(401, "unauthorized", "Sign in first");
   const form = await c.req.parseBody();
@@ -97,21 +102,21 @@ memberPages.get("/redemptions/:code", memberPage, async (c) => {
   return c.html(<RedemptionPage redemption={redemption} rewardName={words.names.reward(redemption.rewardId)} timezone={timezone} community={program.config.community !== undefined} />);
 });
 
-memberPages.post("/sign-out", memberPage, async (c) => {
+memberPages.post("/sign-out", limitBody, memberPage, async (c) => {
   const principal = c.get("principal");
   if (principal.kind === "member") await endSession(c.env.DB, principal.sessionHash);
   clearSessionCookie(c);
   return c.redirect("/sign-in", 303);
 });
 
-memberPages.post("/sign-out-everywhere", memberPage, async (c) => {
+memberPages.post("/sign-out-everywhere", limitBody, memberPage, async (c) => {
   const member = signedInMember(c.get("principal"));
   await callActor(c.env.MEMBER, member.memberId, (actor) => actor.signOutEverywhere());
   clearSessionCookie(c);
   return c.redirect("/sign-in", 303);
 });
 
-memberPages.post("/streak/claim", memberPage, async (c) => {
+memberPages.post("/streak/claim", limitBody, memberPage, async (c) => {
   const member = signedInMember(c.get("principal"));
   const reply = await claimStreak(c.env, member.memberId, undefined);
   // Claimed, or already claimed today (a double tap): either way the dashboard shows the streak as it is.
