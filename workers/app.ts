@@ -24,6 +24,7 @@ import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
 import { kioskPages } from "../web/routes/kiosk-pages";
 import { memberPages } from "../web/routes/member-pages";
+import { pageHeaders } from "../web/page-headers";
 
 export const apiInfo = {
   title: "Loyalty engine API",
@@ -37,6 +38,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
   app.onError(onError);
   app.notFound(notFound);
+  app.use("*", pageHeaders);
   app.use("/v1/*", limitBody, requireJsonBody);
 
   app.route("/health", healthRoutes);
@@ -76,14 +78,14 @@ export function createApp() {
   app.openAPIRegistry.registerComponent("securitySchemes", "kioskSession", {
     type: "apiKey",
     in: "cookie",
-    name: "loyalty_kiosk",
-    description: "A kiosk's session cookie (HttpOnly, SameSite=Strict), set by signing the kiosk in with its venue key at /kiosk; it acts as that key; writes must also send Origin: APP_ORIGIN",
+    name: "__Host-loyalty_kiosk",
+    description: "A kiosk's session cookie (HttpOnly, SameSite=Strict; `loyalty_kiosk` without the __Host- prefix on plain-http localhost), set by signing the kiosk in with its venue key at /kiosk; it acts as that key; writes must also send Origin: APP_ORIGIN",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "memberSession", {
     type: "apiKey",
     in: "cookie",
-    name: "loyalty_session",
-    description: "A member's session cookie (HttpOnly, SameSite=Lax), set by signing in; writes must also send Origin: APP_ORIGIN",
+    name: "__Host-loyalty_session",
+    description: "A member's session cookie (HttpOnly, SameSite=Lax; `loyalty_session` without the __Host- prefix on plain-http localhost), set by signing in; writes must also send Origin: APP_ORIGIN",
   });
   app.doc("/openapi.json", { openapi: "3.0.3", info: apiInfo, servers: [{ url: "/" }] });
   app.get("/docs", Scalar({ url: "/openapi.json", cdn: "/docs/scalar.js", pageTitle: "Loyalty engine API" }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cookieIsSecure, sessionState } from "./session-rules";
+import { cookieIsSecure, cookieName, sessionState } from "./session-rules";
 
 const dayMs = 86_400_000;
 const now = Date.parse("2026-11-27T12:00:00Z");
@@ -23,5 +23,14 @@ describe("cookieIsSecure", () => {
     expect(cookieIsSecure("http://localhost:8787")).toBe(false);
     expect(cookieIsSecure("https://loyalty.example")).toBe(true);
     expect(cookieIsSecure("http://loyalty.example")).toBe(true);
+  });
+});
+
+describe("cookieName", () => {
+  it("takes the __Host- prefix wherever the cookie is Secure, and keeps the plain name on http localhost", () => {
+    expect(cookieName("loyalty_session", "https://loyalty.example")).toBe("__Host-loyalty_session");
+    expect(cookieName("loyalty_kiosk", "https://loyalty.example:8443")).toBe("__Host-loyalty_kiosk");
+    expect(cookieName("loyalty_session", "http://127.0.0.1:8787")).toBe("loyalty_session");
+    expect(cookieName("loyalty_session", "http://localhost:8787")).toBe("loyalty_session");
   });
 });

@@ -27,3 +27,12 @@ export function cookieIsSecure(appOrigin: string): boolean {
   const local = url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]";
   return !(url.protocol === "http:" && local);
 }
+
+/**
+ * A cookie's name: `__Host-` + `base` wherever the cookie is Secure, so the browser takes it only
+ * with Secure, Path=/ and no Domain, and a sibling subdomain or a plain-http page cannot plant or
+ * overwrite it. Plain `base` on plain-http localhost, where Secure (which `__Host-` needs) is off.
+ */
+export function cookieName(base: string, appOrigin: string): string {
+  return cookieIsSecure(appOrigin) ? `__Host-${base}` : base;
+}

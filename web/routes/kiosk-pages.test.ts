@@ -10,7 +10,7 @@ const formHeaders = (origin = appOrigin) => ({ Origin: origin, "Content-Type": "
 async function signKioskIn(venueKey: string) {
   const response = await call("POST", "/kiosk/sign-in", { token: null, rawBody: new URLSearchParams({ venueKey }).toString(), headers: formHeaders() });
   const setCookie = response.headers.get("Set-Cookie") ?? "";
-  return { response, setCookie, cookie: /loyalty_kiosk=[^;]+/.exec(setCookie)?.[0] ?? "" };
+  return { response, setCookie, cookie: /__Host-loyalty_kiosk=[^;]+/.exec(setCookie)?.[0] ?? "" };
 }
 
 describe("kiosk pages", () => {
@@ -56,7 +56,7 @@ describe("kiosk pages", () => {
     const after = await call("GET", `/v1/programs/${program.id}/members?email=kiosk.guest@example.com`, { token: null, headers: { Cookie: cookie } });
     expect([after.status, after.json.error.code]).toEqual([401, "kiosk_signed_out"]);
     const out = await call("POST", "/kiosk/sign-out", { token: null, headers: { Cookie: cookie, ...formHeaders() } });
-    expect(out.headers.get("Set-Cookie")).toMatch(/loyalty_kiosk=;/);
+    expect(out.headers.get("Set-Cookie")).toMatch(/^__Host-loyalty_kiosk=;/);
   });
 
   it("refuses a sign-in form over the body limit with a 413 page, without reading a streamed one in full", async () => {

@@ -1,12 +1,11 @@
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
 import { venueKeys } from "../../db/schema";
 import type { AppEnv } from "../app-env";
 import { TtlCache } from "../cache/ttl-cache";
 import { ApiError } from "../errors/api-error";
-import { findKioskSession, kioskCookieName } from "../sessions/kiosk-session";
+import { findKioskSession, readKioskCookie } from "../sessions/kiosk-session";
 import { secretsEqual, sha256Hex } from "./crypto";
 import { assertSameOrigin } from "./same-origin";
 
@@ -44,7 +43,7 @@ export function requireAuth(allowed: Allowed): MiddlewareHandler<AppEnv> {
   return async function requireAuth(c, next) {
     const header = c.req.header("Authorization");
     const token = header?.match(bearerPattern)?.[1];
-    if (!token && allowed.venue && getCookie(c, kioskCookieName)) {
+    if (!token && allowed.venue && readKioskCookie(c)) {
       assertSameOrigin(c);
       const kiosk = await findKioskSession(c, Date.now());
       if (!kiosk) throw new ApiError(401, "kiosk_signed_out", "This kiosk's session is over (or its venue key was revoked); sign the kiosk in again");

@@ -77,7 +77,7 @@ describe("member sessions from one-time login links", () => {
     const third = await signInByLink(venues[0].key, memberId);
     const loggedOut = await asMember(first.cookie, "POST", "/v1/auth/logout", { Origin: origin });
     expect(loggedOut.status).toBe(204);
-    expect(loggedOut.headers.get("Set-Cookie")).toMatch(/loyalty_session=;/);
+    expect(loggedOut.headers.get("Set-Cookie")).toMatch(/^__Host-loyalty_session=;/);
     expect((await asMember(first.cookie, "GET", "/v1/me")).status).toBe(401);
     expect((await asMember(second.cookie, "GET", "/v1/me")).status).toBe(200);
     expect((await asMember(second.cookie, "POST", "/v1/me/sign-out-everywhere", { Origin: origin })).status).toBe(204);

@@ -40,7 +40,7 @@ describe("Sign-In with Ethereum", () => {
     const signedIn = await verify(message, await wallet.signMessage(message));
     expect(signedIn.status).toBe(200);
     expect(signedIn.json).toMatchObject({ address: wallet.address, member: { programId: program.id, tier: "BRONZE" } });
-    const cookie = /loyalty_session=[^;]+/.exec(signedIn.headers.get("Set-Cookie") ?? "")?.[0];
+    const cookie = /__Host-loyalty_session=[^;]+/.exec(signedIn.headers.get("Set-Cookie") ?? "")?.[0];
     expect((await call("GET", "/v1/me", { token: null, headers: { Cookie: cookie! } })).json.id).toBe(signedIn.json.member.id);
     const again = messageFor(wallet, (await nonceFor(program.id)).nonce);
     expect((await verify(again, await wallet.signMessage(again))).json.member.id).toBe(signedIn.json.member.id);
