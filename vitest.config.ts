@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { fakeChainUrl, testOutbound } from "./test/fake-chain";
 
 export default defineConfig(async () => ({
   test: {
@@ -14,12 +15,15 @@ export default defineConfig(async () => ({
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")),
                 OPERATOR_TOKEN: "test-operator-token",
                 APP_ORIGIN: "https://loyalty.test",
+                // A chain that answers alike on every machine (test/fake-chain.ts); outbound fetches go through it.
+                CHAIN_RPC_URL: fakeChainUrl,
                 // The ledger model test: more runs, or a failing run replayed (workers/routes/ledger-model.test.ts).
                 LEDGER_MODEL_RUNS: process.env.LEDGER_MODEL_RUNS ?? "",
                 LEDGER_MODEL_SEED: process.env.LEDGER_MODEL_SEED ?? "",
                 LEDGER_MODEL_PATH: process.env.LEDGER_MODEL_PATH ?? "",
                 LEDGER_MODEL_REPLAY_PATH: process.env.LEDGER_MODEL_REPLAY_PATH ?? "",
               },
+              outboundService: testOutbound,
             },
           }),
         ],

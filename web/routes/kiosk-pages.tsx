@@ -33,7 +33,7 @@ kioskPages.get("/", async (c) => {
 
 kioskPages.post("/sign-in", async (c) => {
   assertSameOrigin(c);
-  await enforceLimit(c.env, signInLimits.perClient, clientAddress(c));
+  await enforceLimit(c.env, signInLimits.kioskSignIn, clientAddress(c));
   const form = await c.req.parseBody();
   const key = typeof form.venueKey === "string" ? form.venueKey.trim().slice(0, 200) : "";
   const venue = key ? await venueForKey(c.env.DB, key) : null;

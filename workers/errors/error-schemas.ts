@@ -22,6 +22,7 @@ const descriptions = {
   413: "Request body larger than 64 KiB",
   422: "Validation or business-rule failure",
   429: "Rate limited",
+  503: "A service this request needs did not answer in time (the chain, an overloaded actor); retry shortly",
 } as const;
 
 type ErrorStatus = keyof typeof descriptions;

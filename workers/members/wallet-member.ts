@@ -7,26 +7,40 @@ import { requestHash } from "../idempotency/request-hash";
 import { callActor } from "../ledger/call-actor";
 import { findProgram } from "../programs/program-directory";
 import { deriveMemberId, deriveReferralCode } from "./member-id";
-import { referrerFor } from "./referral-check";
+import { referrerIfKnown } from "./referral-check";
 
-async function linkedMember(db: D1Database, programId: string, address: string): Promise<string | null> {
+/** The program's member a wallet (checksummed) belongs to, if any. */
+export async function linkedMember(db: D1Database, programId: string, address: string): Promise<string | null> {
   const [row] = await drizzle(db).select({ memberId: memberWallets.memberId }).from(memberWallets).where(and(eq(memberWallets.programId, programId), eq(memberWallets.address, address)));
   return row?.memberId ?? null;
 }
 
+/** What became of a referral code sent with a wallet sign-in; the sign-in page tells the person. */
+export type WalletReferral = { status: "recorded" | "unknown_referral_code" | "already_member"; message: string };
+
+const referralMessages: Record<WalletReferral["status"], string> = {
+  recorded: "Joined through a referral: your referrer is recorded",
+  unknown_referral_code: "That referral code was not found; you joined without a referral",
+  already_member: "This wallet was already a member; a referral code counts only when joining",
+};
+
+export const walletReferral = (status: WalletReferral["status"]): WalletReferral => ({ status, message: referralMessages[status] });
+
+/** The referrer a joining wallet's code names (422 self_referral or referral_cycle), or null for an unknown code. */
+export async function referrerForWallet(db: D1Database, programId: string, address: string, referralCode: string): Promise<string | null> {
+  const externalRef = `wallet:${address.toLowerCase()}`;
+  const joiner = { id: deriveMemberId(programId, { externalRef }), externalRef, email: null, phone: null, wallet: address };
+  return referrerIfKnown(db, programId, referralCode, joiner);
+}
+
 /**
- * The program's member that owns this wallet, enrolled on first sign-in (a community member joins
- * by signing in). The member's id derives from the wallet, so concurrent first sign-ins reach one
- * actor and enroll once; the wallet's row is unique per program, so it belongs to one member.
+ * Enrolls the member a wallet's first sign-in makes (a community member joins by signing in). The
+ * member's id derives from the wallet, so concurrent first sign-ins reach one actor and enroll once;
+ * the wallet's row is unique per program, so it belongs to one member.
  */
-export async function memberForWallet(env: Env, programId: string, address: string, referralCode?: string): Promise<string> {
-  const linked = await linkedMember(env.DB, programId, address);
-  // A returning member signs in; a referral code only counts when the wallet joins.
-  if (linked) return linked;
+export async function enrollWallet(env: Env, programId: string, address: string, referredBy: string | null): Promise<string> {
   const program = await findProgram(env.DB, programId);
   const memberId = deriveMemberId(programId, { externalRef: `wallet:${address.toLowerCase()}` });
-  const joiner = { id: memberId, externalRef: `wallet:${address.toLowerCase()}`, email: null, phone: null, wallet: address };
-  const referredBy = referralCode ? await referrerFor(env.DB, programId, referralCode, joiner) : null;
   const reply = await callActor(env.MEMBER, memberId, (member) =>
     member.enroll({
       v: memberRpcVersion,

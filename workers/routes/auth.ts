@@ -7,12 +7,12 @@ import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { callActor } from "../ledger/call-actor";
-import { limitPerClient, signInLimits } from "../middleware/rate-limit";
+import { clientAddress, enforceLimit, limitPerClient, signInLimits } from "../middleware/rate-limit";
 import { AddressSchema, SignedMessageSchema, memberSecurity } from "../schemas/common";
 import { clearSessionCookie, setSessionCookie } from "../sessions/session-cookie";
 import { endSession, sessionLifetimes, startSession, useLoginLink } from "../sessions/session-store";
-import { issueNonce, signInMessage, verifySignIn } from "../sessions/siwe";
-import { memberForWallet } from "../members/wallet-member";
+import { checkSignIn, issueNonce, signInMessage, spendNonce } from "../sessions/siwe";
+import { type WalletReferral, enrollWallet, linkedMember, referrerForWallet, walletReferral } from "../members/wallet-member";
 import { findProgram } from "../programs/program-directory";
 
 const useLink = createRoute({
@@ -22,7 +22,7 @@ const useLink = createRoute({
   tags: ["Sessions"],
   summary: "Sign in with a one-time login link: it works once; the answer sets the session cookie",
   security: [],
-  middleware: [limitPerClient(signInLimits.perClient)] as const,
+  middleware: [limitPerClient(signInLimits.loginLinkUse)] as const,
   request: { body: { required: true, content: { "application/json": { schema: z.object({ token: z.string().min(16).max(128) }).strict().openapi("UseLoginLink") } } } },
   responses: {
     200: { description: "Signed in (Set-Cookie: loyalty_session)", content: { "application/json": { schema: z.object({ member: MemberProfileSchema, sessionExpiresAt: z.string() }) } } },
@@ -44,7 +44,7 @@ const logout = createRoute({
 const SiweNonceRequestSchema = z
   .object({
     programId: z.string().min(1).max(64),
-    address: AddressSchema.optional().openapi({ description: "The wallet about to sign: the answer then carries the message to sign" }),
+    address: AddressSchema.optional().openapi({ description: "The wallet about to sign: the answer then carries the message to sign, and only this wallet may sign in with the nonce" }),
   })
   .strict()
   .openapi("SiweNonceRequest");
@@ -61,8 +61,21 @@ const SiweNonceSchema = z
   .openapi("SiweNonce");
 
 const SiweSignInSchema = SignedMessageSchema.extend({
-  referralCode: z.string().trim().min(4).max(32).optional().openapi({ description: "Another member's referral code: recorded when this wallet joins the program (not on a later sign-in)" }),
+  referralCode: z.string().trim().min(4).max(32).optional().openapi({
+    description: "Another member's referral code: recorded when this wallet joins the program (not on a later sign-in). An unknown code does not stop the sign-in: the wallet joins without a referral and the answer's `referral` says so",
+  }),
 }).openapi("SiweSignIn");
+
+const WalletReferralSchema = z
+  .object({
+    status: z.enum(["recorded", "unknown_referral_code", "already_member"]),
+    message: z.string().openapi({ example: "That referral code was not found; you joined without a referral" }),
+  })
+  .openapi("WalletReferral", { description: "Present when the sign-in sent a referralCode: what became of it" });
+
+const SiweSignedInSchema = z
+  .object({ member: MemberProfileSchema, address: z.string(), sessionExpiresAt: z.string(), referral: WalletReferralSchema.optional() })
+  .openapi("SiweSignedIn");
 
 const siweNonce = createRoute({
   operationId: "siweNonce",
@@ -86,7 +99,7 @@ const siweVerify = createRoute({
   tags: ["Sessions"],
   summary: "Sign in with a signed EIP-4361 message: finds the program's member for the wallet or enrolls one; sets the session cookie",
   description:
-    "Checks the domain and URI (APP_ORIGIN), the chain (CHAIN_ID), issuedAt/expirationTime/notBefore, the signature (an EOA by recovery, a contract wallet by EIP-1271 through CHAIN_RPC_URL) and the nonce (single use). Codes: siwe_malformed, siwe_domain_mismatch, siwe_uri_mismatch, siwe_chain_mismatch, siwe_expired, siwe_not_yet_valid, siwe_invalid_signature, siwe_nonce_invalid.",
+    "Checks the scheme, domain and URI (APP_ORIGIN), the chain (CHAIN_ID), the times (issuedAt at most 5 minutes ahead, expirationTime, notBefore), the nonce (single use; bound to the wallet it was asked for), the signature (an EOA by recovery, a contract wallet by EIP-1271 through CHAIN_RPC_URL, at most 3 s) and the referral code, all before the nonce is used. Codes: siwe_malformed, siwe_scheme_mismatch, siwe_domain_mismatch, siwe_uri_mismatch, siwe_chain_mismatch, siwe_issued_in_future, siwe_expired, siwe_not_yet_valid, siwe_nonce_invalid, siwe_nonce_wrong_wallet, siwe_invalid_signature, self_referral, referral_cycle; 429 rate_limited (sign-in attempts per client, new members per client per day); 503 chain_unavailable.",
   security: [],
   middleware: [limitPerClient(signInLimits.perClient)] as const,
   request: {
@@ -96,8 +109,8 @@ const siweVerify = createRoute({
     },
   },
   responses: {
-    200: { description: "Signed in (Set-Cookie: loyalty_session)", content: { "application/json": { schema: z.object({ member: MemberProfileSchema, address: z.string(), sessionExpiresAt: z.string() }) } } },
-    ...errorResponses(400, 401, 404, 413, 422, 429),
+    200: { description: "Signed in (Set-Cookie: loyalty_session)", content: { "application/json": { schema: SiweSignedInSchema } } },
+    ...errorResponses(400, 401, 404, 413, 422, 429, 503),
   },
 });
 
@@ -107,7 +120,7 @@ authRoutes.openapi(siweNonce, async (c) => {
   const { programId, address } = c.req.valid("json");
   const program = await findProgram(c.env.DB, programId);
   const nowMs = Date.now();
-  const issued = await issueNonce(c.env.DB, programId, nowMs);
+  const issued = await issueNonce(c.env.DB, programId, address ?? null, nowMs);
   const origin = new URL(c.env.APP_ORIGIN);
   const message = address ? signInMessage(c.env, address, issued.nonce, program.name, nowMs) : undefined;
   return c.json({ nonce: issued.nonce, expiresAt: new Date(issued.expiresAtMs).toISOString(), domain: origin.host, uri: origin.origin, chainId: Number(c.env.CHAIN_ID), message }, 201);
@@ -116,10 +129,20 @@ authRoutes.openapi(siweNonce, async (c) => {
 authRoutes.openapi(siweVerify, async (c) => {
   const { message, signature, referralCode } = c.req.valid("json");
   const nowMs = Date.now();
-  const { address, programId } = await verifySignIn(c.env, message, signature, nowMs);
-  const memberId = await memberForWallet(c.env, programId, address, referralCode);
+  const { address, programId, nonce } = await checkSignIn(c.env, message, signature, nowMs);
+  // Everything that can refuse is checked before the nonce is used, so a refusal (a self-referral,
+  // say) leaves the signed message good for another try; an unknown code refuses nothing.
+  const returningMember = await linkedMember(c.env.DB, programId, address);
+  const referredBy = !returningMember && referralCode ? await referrerForWallet(c.env.DB, programId, address, referralCode) : null;
+  await spendNonce(c.env.DB, nonce, nowMs);
+  let memberId = returningMember;
+  if (!memberId) {
+    await enforceLimit(c.env, signInLimits.newMembersPerClient, clientAddress(c));
+    memberId = await enrollWallet(c.env, programId, address, referredBy);
+  }
+  const referral: WalletReferral | undefined = referralCode === undefined ? undefined : walletReferral(returningMember ? "already_member" : referredBy ? "recorded" : "unknown_referral_code");
   const { profile, session } = await startMemberSession(c, memberId, programId, nowMs);
-  return c.json({ member: profile, address, sessionExpiresAt: new Date(session.expiresAtMs).toISOString() }, 200);
+  return c.json({ member: profile, address, sessionExpiresAt: new Date(session.expiresAtMs).toISOString(), referral }, 200);
 });
 
 /** Starts a session for a member the request has proved to be, and sets its cookie. */

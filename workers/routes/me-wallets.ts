@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { memberWallets } from "../../db/schema";
 import type { AppEnv } from "../app-env";
@@ -34,9 +34,9 @@ const linkWallet = createRoute({
   summary: "Link a wallet: a Sign-In with Ethereum message signed by that wallet (nonce from /v1/auth/siwe/nonce)",
   description: "409 wallet_linked_elsewhere when the wallet belongs to another member of the program.",
   security: memberSecurity,
-  middleware: [requireMember(), limitPerClient(signInLimits.perClient)] as const,
+  middleware: [requireMember(), limitPerClient(signInLimits.walletLinking)] as const,
   request: { body: { required: true, content: { "application/json": { schema: SignedMessageSchema } } } },
-  responses: { 201: { description: "Linked (200 when it already was)", content: { "application/json": { schema: WalletSchema } } }, ...errorResponses(400, 401, 403, 409, 413, 422, 429) },
+  responses: { 201: { description: "Linked (200 when it already was)", content: { "application/json": { schema: WalletSchema } } }, ...errorResponses(400, 401, 403, 409, 413, 422, 429, 503) },
 });
 
 const unlinkWallet = createRoute({
@@ -44,7 +44,7 @@ const unlinkWallet = createRoute({
   method: "delete",
   path: "/wallets/{address}",
   tags: ["Me"],
-  summary: "Unlink a wallet from the signed-in member",
+  summary: "Unlink a wallet from the signed-in member (the address in any case)",
   security: memberSecurity,
   middleware: [requireMember()] as const,
   request: { params: AddressParams },
@@ -78,7 +78,8 @@ meWalletRoutes.openapi(unlinkWallet, async (c) => {
   const { address } = c.req.valid("param");
   const removed = await drizzle(c.env.DB)
     .delete(memberWallets)
-    .where(and(eq(memberWallets.programId, member.programId), eq(memberWallets.memberId, member.memberId), eq(memberWallets.address, address)))
+    // Stored checksummed (mixed case); a wallet address may be typed in any case.
+    .where(and(eq(memberWallets.programId, member.programId), eq(memberWallets.memberId, member.memberId), sql`lower(${memberWallets.address}) = ${address.toLowerCase()}`))
     .returning();
   if (removed.length === 0) throw new ApiError(404, "wallet_not_found", `No wallet ${address} is linked to you`);
   return c.body(null, 204);
