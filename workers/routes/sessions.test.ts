@@ -1,8 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call } from "../../test/api";
-import { coalition, enroll } from "../../test/ledger";
+import { call, createProgram, operatorToken } from "../../test/api";
+import { coalition, createReward, enroll, grant } from "../../test/ledger";
 import { appOrigin, fromNewClient, signInByLink } from "../../test/sessions";
+import { signInLimits } from "../middleware/rate-limit";
 
 const origin = appOrigin;
 
@@ -116,5 +118,11 @@ describe("member sessions from one-time login links", () => {
     for (let attempt = 0; attempt < 31; attempt++) guesses.push(await call("POST", "/v1/auth/login-links/use", { token: null, body: { token: `guess-${attempt}-0000000000000000` }, headers: guesser }));
     expect(guesses.slice(0, 30).every((guess) => guess.status === 404)).toBe(true);
     expect([guesses[30].status, guesses[30].json.error.code]).toEqual([429, "rate_limited"]);
+    // The window elapses (its start moved back by the window's length, as 10 idle minutes would):
+    // the guesser is answered again, and counted from zero.
+    const limiter = env.RATE_LIMITER.getByName(`${signInLimits.loginLinkUse.name}:203.0.113.7`);
+    await runInDurableObject(limiter, (_instance, state) => state.storage.sql.exec("UPDATE fixed_window SET started_at_ms = started_at_ms - ?", signInLimits.loginLinkUse.windowMs));
+    const afterIdle = await call("POST", "/v1/auth/login-links/use", { token: null, body: { token: "guess-after-idle-0000000000000000" }, headers: guesser });
+    expect([afterIdle.status, afterIdle.json.error.code]).toEqual([404, "login_link_invalid"]);
   });
 });
