@@ -10,6 +10,7 @@ import { callActor } from "../ledger/call-actor";
 import { assertMemberAccess, assertProgramAccess } from "../auth/principal";
 import { requireAuth } from "../auth/require-auth";
 import { referrerFor } from "../members/referral-check";
+import { communityEnrollmentsPerVenueKey, enforceLimit } from "../middleware/rate-limit";
 import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
@@ -23,7 +24,13 @@ import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from ".
 const EnrollSchema = z
   .object({
     programId: z.string().min(1).max(64).optional().openapi({ description: "Required with the operator token; a venue key implies its program" }),
-    externalRef: z.string().trim().min(1).max(128).optional().openapi({ description: "Your id for this person (POS customer id); unique within the program", example: "pos-customer-1042" }),
+    externalRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .optional()
+      .openapi({ description: "Your id for this person (POS customer id); unique within the program. `wallet:…` is reserved for wallet sign-in (422 external_ref_reserved)", example: "pos-customer-1042" }),
     email: z.email().max(254).optional(),
     phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be E.164, e.g. +14155550123").optional(),
     birthday: z.string().refine(isValidBirthday, "must be MM-DD, e.g. 07-14").optional().openapi({ example: "07-14" }),
@@ -51,7 +58,7 @@ const enroll = createRoute({
   responses: {
     201: { description: "Enrolled", content: { "application/json": { schema: MemberProfileSchema } } },
     200: { description: "Already enrolled (same externalRef): the existing member", content: { "application/json": { schema: MemberProfileSchema } } },
-    ...errorResponses(400, 401, 403, 404, 409, 413, 422),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 422, 429),
   },
 });
 
@@ -145,6 +152,8 @@ const getActorStats = createRoute({
   },
 });
 
+const walletRefPattern = /^wallet:/i;
+
 export const memberRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 memberRoutes.openapi(enroll, async (c) => {
@@ -153,6 +162,13 @@ memberRoutes.openapi(enroll, async (c) => {
   const programId = body.programId ?? (principal.kind === "venue" ? principal.programId : undefined);
   if (!programId) throw new ApiError(422, "validation_failed", "programId is required with the operator token", { fields: [{ path: "programId", message: "Required" }] });
   assertProgramAccess(principal, programId);
+  // A wallet's member is `wallet:<address>`, made only by that wallet's signed sign-in: a key that
+  // could enroll it first would own the wallet's identity (and its referral) before the wallet came.
+  if (body.externalRef && walletRefPattern.test(body.externalRef)) {
+    throw new ApiError(422, "external_ref_reserved", "externalRef values starting with wallet: are reserved for members who sign in with that wallet; use your own id for this person", {
+      fields: [{ path: "externalRef", message: "reserved prefix wallet:" }],
+    });
+  }
 
   const idempotencyKey = readIdempotencyKey(c);
   if (!idempotencyKey && !body.externalRef) {
@@ -171,6 +187,7 @@ memberRoutes.openapi(enroll, async (c) => {
   }
 
   const program = await findProgram(c.env.DB, programId);
+  if (principal.kind === "venue" && program.config.community) await enforceLimit(c.env, communityEnrollmentsPerVenueKey, principal.keyId);
   const memberId = deriveMemberId(programId, body.externalRef ? { externalRef: body.externalRef } : { idempotencyKey: idempotencyKey! });
   const joiner = { id: memberId, externalRef: body.externalRef ?? null, email: body.email ?? null, phone: body.phone ?? null };
   const referredBy = body.referralCode ? await referrerFor(c.env.DB, programId, body.referralCode, joiner) : null;
