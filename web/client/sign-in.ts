@@ -6,6 +6,7 @@ type Eip1193 = { request(args: { method: string; params?: unknown[] }): Promise<
 const root = document.getElementById("wallet-sign-in")!;
 const button = document.getElementById("connect-wallet") as HTMLButtonElement;
 const status = document.getElementById("sign-in-status")!;
+const continueLink = document.getElementById("sign-in-continue")!;
 const wallet = (window as unknown as { ethereum?: Eip1193 }).ethereum;
 
 const hex = (text: string) => `0x${Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
@@ -21,7 +22,13 @@ async function signIn(provider: Eip1193): Promise<void> {
     const signature = (await provider.request({ method: "personal_sign", params: [hex(message), address] })) as string;
     show(status, "Signing you in…");
     const referralCode = root.dataset.referralCode || undefined;
-    await callApi("POST", "/v1/auth/siwe/verify", { message, signature, referralCode });
+    const answer = await callApi<{ referral?: { status: string } }>("POST", "/v1/auth/siwe/verify", { message, signature, referralCode });
+    if (answer.referral?.status === "unknown_referral_code") {
+      // Signed in all the same; the person reads why no one was credited before going on.
+      show(status, "Signed in. That referral code was not found; you joined without a referral.", "info");
+      continueLink.hidden = false;
+      return;
+    }
     show(status, "Signed in.", "success");
     location.assign("/");
   } catch (error) {

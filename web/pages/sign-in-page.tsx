@@ -17,6 +17,9 @@ export function SignInPage({ program, referralCode, error }: SignInProps) {
               Connect wallet
             </button>
             <p class="notice" id="sign-in-status" role="status" aria-live="polite"></p>
+            <a href="/" id="sign-in-continue" class="button" hidden>
+              Continue to your account
+            </a>
             <noscript>
               <Notice kind="info">Signing in with a wallet needs JavaScript. You can also sign in with a login link from a venue.</Notice>
             </noscript>
