@@ -7,7 +7,7 @@ import { adjustmentRoutes } from "./routes/adjustments";
 import { communityActionRoutes, myStreakRoutes } from "./routes/community-actions";
 import { meAccessRoutes } from "./routes/me-access";
 import { authRoutes } from "./routes/auth";
-import { loginLinkRoutes } from "./routes/login-links";
+import { loginLinkCheckRoutes, loginLinkRoutes } from "./routes/login-links";
 import { meRoutes } from "./routes/me";
 import { meRewardRoutes } from "./routes/me-rewards";
 import { meWalletRoutes } from "./routes/me-wallets";
@@ -52,6 +52,7 @@ export function createApp() {
   app.route("/v1/members", communityActionRoutes);
   app.route("/v1/members", loginLinkRoutes);
   app.route("/v1/auth", authRoutes);
+  app.route("/v1/auth", loginLinkCheckRoutes);
   app.route("/v1/me", meRoutes);
   app.route("/v1/me", meRewardRoutes);
   app.route("/v1/me", meWalletRoutes);

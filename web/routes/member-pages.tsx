@@ -9,6 +9,7 @@ import { redeemForPrincipal } from "../../workers/rewards/redeem-flow";
 import { signedInMember } from "../../workers/routes/me";
 import { clearSessionCookie } from "../../workers/sessions/session-cookie";
 import { endSession } from "../../workers/sessions/session-store";
+import { endSessionsAndLinks } from "../../workers/sessions/sign-out-everywhere";
 import { normalizeCode } from "../../domain/rewards/redemption-code";
 import { claimStreak } from "../../workers/community/community-calls";
 import { accessFor } from "../../workers/gates/gate-facts";
@@ -111,7 +112,7 @@ memberPages.post("/sign-out", limitBody, memberPage, async (c) => {
 
 memberPages.post("/sign-out-everywhere", limitBody, memberPage, async (c) => {
   const member = signedInMember(c.get("principal"));
-  await callActor(c.env.MEMBER, member.memberId, (actor) => actor.signOutEverywhere());
+  await endSessionsAndLinks(c.env, member.memberId);
   clearSessionCookie(c);
   return c.redirect("/sign-in", 303);
 });

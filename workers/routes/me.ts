@@ -9,6 +9,7 @@ import { callActor } from "../ledger/call-actor";
 import { memberSecurity } from "../schemas/common";
 import { NextCursorSchema, PageQuerySchema, decodeCursor, encodeCursor } from "../schemas/paging";
 import { clearSessionCookie } from "../sessions/session-cookie";
+import { endSessionsAndLinks } from "../sessions/sign-out-everywhere";
 import { LedgerEntrySchema, MemberViewSchema } from "./members";
 
 const getMe = createRoute({
@@ -39,7 +40,7 @@ const signOutEverywhere = createRoute({
   method: "post",
   path: "/sign-out-everywhere",
   tags: ["Me"],
-  summary: "End every session of the signed-in member, on every device (one write in the member's actor)",
+  summary: "End every session of the signed-in member, on every device (one write in the member's actor), and every login link issued for them",
   security: memberSecurity,
   middleware: [requireMember()] as const,
   responses: { 204: { description: "Every session ended; this cookie is cleared" }, ...errorResponses(401, 403) },
@@ -73,7 +74,7 @@ meRoutes.openapi(getMyLedger, async (c) => {
 
 meRoutes.openapi(signOutEverywhere, async (c) => {
   const memberId = memberOf(c.get("principal"));
-  await callActor(c.env.MEMBER, memberId, (member) => member.signOutEverywhere());
+  await endSessionsAndLinks(c.env, memberId);
   clearSessionCookie(c);
   return c.body(null, 204);
 });

@@ -46,6 +46,21 @@ export async function issueLoginLink(db: D1Database, link: { memberId: string; p
   return { token, expiresAtMs };
 }
 
+/** A login link that would sign its member in now (unused, unexpired), without using it. */
+export async function findUsableLoginLink(db: D1Database, token: string, nowMs: number): Promise<{ memberId: string; programId: string } | null> {
+  const [link] = await drizzle(db)
+    .select({ memberId: loginLinks.memberId, programId: loginLinks.programId })
+    .from(loginLinks)
+    .where(and(eq(loginLinks.tokenHash, sha256Hex(token)), isNull(loginLinks.usedAtMs), gt(loginLinks.expiresAtMs, nowMs)))
+    .limit(1);
+  return link ?? null;
+}
+
+/** Deletes every login link issued for a member: "sign out everywhere" must also end the links still on their way. */
+export async function revokeLoginLinks(db: D1Database, memberId: string): Promise<void> {
+  await drizzle(db).delete(loginLinks).where(eq(loginLinks.memberId, memberId));
+}
+
 /**
  * Uses a login link, once: one conditional UPDATE marks it used and returns its member, so of any
  * number of concurrent uses exactly one gets the member and the rest get nothing.
