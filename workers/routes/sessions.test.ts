@@ -37,6 +37,10 @@ describe("member sessions from one-time login links", () => {
     const link = await call("POST", `/v1/members/${memberId}/login-links`, { token: venues[0].key });
     const uses = await Promise.all(Array.from({ length: 10 }, () => call("POST", "/v1/auth/login-links/use", { token: null, body: { token: link.json.token }, headers: fromNewClient() })));
     expect(uses.filter((use) => use.status === 200)).toHaveLength(1);
+    // The other nine are told the link is spent: a 404 with its code, not a 500 or a second session.
+    const refused = uses.filter((use) => use.status !== 200).map((use) => [use.status, use.json.error.code]);
+    expect(refused).toEqual(Array.from({ length: 9 }, () => [404, "login_link_invalid"]));
+    expect(uses.filter((use) => use.headers.get("Set-Cookie"))).toHaveLength(1);
     const late = await call("POST", `/v1/members/${memberId}/login-links`, { token: venues[0].key });
     await env.DB.prepare("UPDATE login_links SET expires_at_ms = ? WHERE member_id = ? AND used_at_ms IS NULL").bind(Date.now() - 1, memberId).run();
     expect((await call("POST", "/v1/auth/login-links/use", { token: null, body: { token: late.json.token }, headers: fromNewClient() })).status).toBe(404);
@@ -51,24 +55,63 @@ describe("member sessions from one-time login links", () => {
   });
 
   it("keeps a member's session to that member: no operator or venue route, no other member", async () => {
-    const { venues } = await coalition();
+    const { program, venues } = await coalition();
     const alice = await enroll(venues[0].key, `alice-${Date.now()}`);
     const bob = await enroll(venues[0].key, `bob-${Date.now()}`);
     const { cookie } = await signInByLink(venues[0].key, alice);
     expect((await asMember(cookie, "GET", `/v1/members/${bob}`)).status).toBe(401);
     expect((await asMember(cookie, "GET", `/v1/members/${alice}/ledger`)).status).toBe(401);
+    // Operator-only and venue routes, reads and same-origin writes alike: a member cookie is no bearer.
+    const refusals = [
+      await asMember(cookie, "GET", "/v1/programs"),
+      await asMember(cookie, "GET", `/v1/programs/${program.id}`),
+      await call("POST", "/v1/programs", { token: null, body: { name: "Mine now", preset: "restaurant" }, headers: { Cookie: cookie, Origin: origin, "Idempotency-Key": `member-${Date.now()}` } }),
+      await call("POST", `/v1/members/${alice}/adjustments`, { token: null, body: { points: 1000, reason: "self-service" }, headers: { Cookie: cookie, Origin: origin, "Idempotency-Key": `member-${Date.now()}` } }),
+      await call("POST", "/v1/purchases", { token: null, body: { memberId: alice, amountCents: 100_000, occurredAt: new Date().toISOString() }, headers: { Cookie: cookie, Origin: origin, "Idempotency-Key": `member-${Date.now()}` } }),
+      await call("POST", `/v1/members/${bob}/login-links`, { token: null, headers: { Cookie: cookie, Origin: origin } }),
+    ];
+    expect(refusals.map((refusal) => [refusal.status, refusal.json.error.code])).toEqual(Array.from({ length: refusals.length }, () => [401, "unauthorized"]));
+    expect((await asMember(cookie, "GET", "/v1/me")).json.points.available).toBe(0);
     expect((await asMember(cookie, "GET", "/v1/me")).json.id).toBe(alice);
     expect((await call("GET", "/v1/me", { token: null })).status).toBe(401);
   });
 
-  it("refuses a signed-in write from another origin or without one", async () => {
-    const { venues } = await coalition();
+  it("refuses every signed-in write from another origin or without one, API and page forms alike, and nothing happens", async () => {
+    const { program, venues } = await coalition();
     const memberId = await enroll(venues[0].key, `csrf-${Date.now()}`);
     const { cookie } = await signInByLink(venues[0].key, memberId);
-    const forged = await asMember(cookie, "POST", "/v1/auth/logout", { Origin: "https://evil.example" });
-    expect([forged.status, forged.json.error.code]).toEqual([403, "cross_origin_refused"]);
-    expect((await asMember(cookie, "POST", "/v1/auth/logout")).status).toBe(403);
-    expect((await asMember(cookie, "GET", "/v1/me")).status).toBe(200);
+    const reward = await createReward(program.id, { name: "Forged dessert", pointsCost: 10 });
+    await grant(memberId, 50);
+    const community = await createProgram("CSRF DAO", "community");
+    const joined = await call("POST", "/v1/members", { body: { programId: community.id, externalRef: `csrf-${crypto.randomUUID()}` } });
+    const communityCookie = (await signInByLink(operatorToken, joined.json.id)).cookie;
+    const form = { "Content-Type": "application/x-www-form-urlencoded" };
+    const writes: { cookie: string; method: string; path: string; headers?: Record<string, string>; body?: unknown; rawBody?: string }[] = [
+      { cookie, method: "POST", path: "/v1/auth/logout" },
+      { cookie, method: "POST", path: "/v1/me/sign-out-everywhere" },
+      { cookie, method: "POST", path: "/v1/me/redemptions", headers: { "Idempotency-Key": `csrf-${crypto.randomUUID()}` }, body: { rewardId: reward.json.id } },
+      { cookie, method: "POST", path: "/v1/me/wallets", body: { message: "forged", signature: "0x00" } },
+      { cookie: communityCookie, method: "POST", path: "/v1/me/streak/claim" },
+      { cookie, method: "POST", path: `/rewards/${reward.json.id}/redeem`, headers: form, rawBody: `idempotencyKey=${crypto.randomUUID()}` },
+      { cookie, method: "POST", path: "/sign-out", headers: form },
+      { cookie, method: "POST", path: "/sign-out-everywhere", headers: form },
+      { cookie: communityCookie, method: "POST", path: "/streak/claim", headers: form },
+    ];
+    const origins: Record<string, string>[] = [{ Origin: "https://evil.example" }, {}];
+    for (const origin of origins) {
+      for (const write of writes) {
+        const answer = await call(write.method, write.path, { token: null, body: write.body, rawBody: write.rawBody, headers: { Cookie: write.cookie, ...write.headers, ...origin } });
+        expect([answer.status, write.path]).toEqual([403, write.path]);
+        if (write.path.startsWith("/v1/")) expect(answer.json.error.code, write.path).toBe("cross_origin_refused");
+        else expect(answer.json, write.path).toContain(`must come from ${appOrigin}`);
+      }
+    }
+    const me = await asMember(cookie, "GET", "/v1/me");
+    expect([me.status, me.json.points.available]).toEqual([200, 50]);
+    expect((await asMember(cookie, "GET", "/v1/me/redemptions")).json.redemptions).toEqual([]);
+    expect((await asMember(cookie, "GET", "/v1/me/wallets")).json.wallets).toEqual([]);
+    const communityMe = await asMember(communityCookie, "GET", "/v1/me");
+    expect([communityMe.status, communityMe.json.streak.current]).toEqual([200, 0]);
   });
 
   it("ends a session at logout, and every session at sign-out everywhere", async () => {
@@ -96,13 +139,21 @@ describe("member sessions from one-time login links", () => {
     const idle = await signInByLink(venues[0].key, memberId);
     const old = await signInByLink(venues[0].key, memberId);
     const hashOf = async (cookie: string) => {
-      const token = cookie.split("=")[1];
+      const token = cookie.slice(cookie.indexOf("=") + 1);
       const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
       return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
     };
     await env.DB.prepare("UPDATE member_sessions SET last_seen_at_ms = ? WHERE token_hash = ?").bind(Date.now() - 7 * 86_400_000 - 1, await hashOf(idle.cookie)).run();
     await env.DB.prepare("UPDATE member_sessions SET expires_at_ms = ? WHERE token_hash = ?").bind(Date.now() - 1, await hashOf(old.cookie)).run();
     for (const session of [idle, old]) expect((await asMember(session.cookie, "GET", "/v1/me")).json.error.code).toBe("session_expired");
+    // A new session lasts 30 days from sign-in, in D1 and in the cookie, and still works the day before it ends.
+    const fresh = await signInByLink(venues[0].key, memberId);
+    const row = await env.DB.prepare("SELECT created_at_ms, expires_at_ms FROM member_sessions WHERE token_hash = ?").bind(await hashOf(fresh.cookie)).first<{ created_at_ms: number; expires_at_ms: number }>();
+    expect(row!.expires_at_ms - row!.created_at_ms).toBe(30 * 86_400_000);
+    const cookieExpires = Date.parse(/Expires=([^;]+)/.exec(fresh.setCookie)![1]);
+    expect(Math.abs(cookieExpires - row!.expires_at_ms)).toBeLessThan(1000);
+    await env.DB.prepare("UPDATE member_sessions SET created_at_ms = ?, expires_at_ms = ? WHERE token_hash = ?").bind(Date.now() - 29 * 86_400_000, Date.now() + 86_400_000, await hashOf(fresh.cookie)).run();
+    expect((await asMember(fresh.cookie, "GET", "/v1/me")).status).toBe(200);
   });
 
   it("limits login links per member and sign-in attempts per client, answering 429 with Retry-After", async () => {
