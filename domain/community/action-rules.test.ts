@@ -50,9 +50,10 @@ describe("actionRulesOf on the community preset", () => {
     expect([rules.join.cooldownMs, rules.referral.cooldownMs, rules.daily_streak.cooldownMs]).toEqual([0, 0, 0]);
   });
 
-  it("credits chat once a day and referrals 20 times a day", () => {
+  it("credits chat once a day; referrals are capped by the referral rules (both levels together), not as an action", () => {
     expect(rules.chat_activity.dailyCap).toBe(1);
-    expect(rules.referral.dailyCap).toBe(20);
+    expect(rules.referral.dailyCap).toBeNull();
+    expect(rules.referral.cooldownMs).toBe(0);
     expect(rules.voice_ama.dailyCap).toBeNull();
   });
 

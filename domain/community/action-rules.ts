@@ -1,4 +1,12 @@
-import type { CommunityAction, CommunityFeature, CommunityRules, ProgramConfig, StreakWarnings } from "../programs/program-config";
+import {
+  type CommunityAction,
+  type CommunityFeature,
+  type CommunityRules,
+  type ProgramConfig,
+  type StreakWarnings,
+  defaultQualifyingKinds,
+  reservedActionKinds,
+} from "../programs/program-config";
 
 /** What one action kind earns and how often, with every program default resolved. */
 export type ActionRule = {
@@ -8,7 +16,7 @@ export type ActionRule = {
   feature: CommunityFeature | null;
 };
 
-export type ReferralRules = { points: number; secondLevelPercent: number; dailyCap?: number };
+export type ReferralRules = { points: number; secondLevelPercent: number; dailyCap?: number; minSpendCents?: number };
 export type StreakRules = { points: number; capDays: number; divisor: number; milestones: Record<string, number> };
 
 const minuteMs = 60_000;
@@ -43,10 +51,12 @@ export function actionRulesOf(community: CommunityRules): Record<string, ActionR
   const actions = community.actions ?? legacyActions(community);
   const rules: Record<string, ActionRule> = {};
   for (const [kind, action] of Object.entries(actions)) {
+    // Reserved kinds are paid once by their own paths: the program's default cooldown is not theirs.
+    const reserved = reservedActionKinds.includes(kind);
     rules[kind] = {
       points: action.points,
-      cooldownMs: (action.cooldownMinutes ?? community.cooldownMinutes) * minuteMs,
-      dailyCap: action.dailyCap === undefined ? defaultDailyCap(kind, community) : action.dailyCap,
+      cooldownMs: reserved ? 0 : (action.cooldownMinutes ?? community.cooldownMinutes) * minuteMs,
+      dailyCap: reserved ? null : action.dailyCap === undefined ? defaultDailyCap(kind, community) : action.dailyCap,
       feature: action.feature === undefined ? (defaultFeatures[kind] ?? null) : action.feature,
     };
   }
@@ -80,3 +90,24 @@ export function creditRulesOf(config: ProgramConfig): Record<string, ActionRule>
   rules.referral_second_level = { points: Math.floor((rules.referral.points * referral.secondLevelPercent) / 100), cooldownMs: 0, dailyCap: null, feature: null };
   return rules;
 }
+
+/** The kinds whose first credit verifies a community member (§7a). */
+export function qualifyingKindsOf(community: CommunityRules): readonly string[] {
+  return community.qualifyingKinds ?? defaultQualifyingKinds;
+}
+
+/** What a member earns without a human act: held as pending until the member is verified. */
+const effortlessKinds = new Set(["join", "daily_streak", "referral", "referral_second_level"]);
+
+export function isEffortless(kind: string): boolean {
+  return effortlessKinds.has(kind);
+}
+
+/** A venue program's referral pays on a first posted purchase that keeps at least this much ($10 unless the program says). */
+export const referralMinSpendCentsDefault = 1_000;
+
+export function meetsReferralSpend(config: ProgramConfig, keptCents: number): boolean {
+  const rules = referralRulesOf(config);
+  return rules !== null && keptCents >= (rules.minSpendCents ?? referralMinSpendCentsDefault);
+}
+

@@ -110,3 +110,9 @@ function parseDay(day: string): [number, number, number] {
   if (!match) throw new Error(`expected a day as YYYY-MM-DD, got "${day}"`);
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
+
+/** The streak as it stands at `nowMs`: the stored count while unbroken (last claim today or yesterday, local), else 0. Gates and views read this. */
+export function effectiveStreak(state: Pick<StreakState, "lastClaimDay" | "current">, nowMs: number, timeZone: string): number {
+  if (state.lastClaimDay === null) return 0;
+  return state.lastClaimDay >= dayAfter(localDay(nowMs, timeZone), -1) ? state.current : 0;
+}

@@ -3,7 +3,7 @@ import type { Rejection } from "./purchase-window";
 
 export type AdjustmentDecision =
   | { ok: true; kind: "credit"; repaid: number; credited: number; qualifies: boolean }
-  | { ok: true; kind: "debit"; debited: number }
+  | { ok: true; kind: "debit"; debited: number; qualifies: boolean }
   | { ok: false; rejection: Rejection };
 
 /**
@@ -15,5 +15,5 @@ export function decideAdjustment(points: number, facts: { available: number; deb
   if (-points > facts.available) {
     return { ok: false, rejection: { code: "insufficient_points", message: `This adjustment takes ${-points} points; the member has ${facts.available} available` } };
   }
-  return { ok: true, kind: "debit", debited: -points };
+  return { ok: true, kind: "debit", debited: -points, qualifies: facts.adjustmentsQualify };
 }

@@ -57,11 +57,22 @@ const actionKindsMax = 50;
 const milestonesMax = 20;
 // A cooldown longer than a year would be a typo rather than a rule.
 const cooldownMinutesMax = 366 * 24 * 60;
+/**
+ * No single credit may exceed this many points (issue 20): base × tier multiplier × weekly multiplier
+ * stays far inside float64's exact integers. A base is at most 100,000 and each multiplier at most
+ * 10; the config check below refuses a program whose worst case would still pass the limit.
+ */
+export const creditPointsMax = 10_000_000;
+const creditBasePointsMax = 100_000;
+/** Kinds paid by their own paths (joining, the streak claim, referral payouts): no cooldown or cap of their own. */
+export const reservedActionKinds: readonly string[] = ["join", "daily_streak", "referral", "referral_second_level"];
+/** What verifies a community member when the program does not say (§7a): each comes from a callback, attendance or a signature. */
+export const defaultQualifyingKinds: readonly string[] = ["voice_ama", "live_event", "chat_activity", "governance_vote"];
 
 /** One earnable action. An omitted field falls back to the program default; `null` says "none". */
 export const CommunityActionSchema = z
   .object({
-    points: z.number().int().min(0).max(1_000_000),
+    points: z.number().int().min(0).max(creditBasePointsMax),
     cooldownMinutes: z.number().int().min(0).max(cooldownMinutesMax).optional(),
     dailyCap: z.number().int().min(1).max(10_000).nullable().optional(),
     feature: CommunityFeatureSchema.nullable().optional(),
@@ -71,13 +82,13 @@ export const CommunityActionSchema = z
 export const DailyStreakRulesSchema = z
   .object({
     /** Base points of a claim, scaled by the streak length (also `actions.daily_streak.points`). */
-    points: z.number().int().min(0),
+    points: z.number().int().min(0).max(creditBasePointsMax),
     /** Reward = floor(points × min(streakDays, capDays) / divisor). */
     capDays: z.number().int().min(1).max(3650).default(30),
     divisor: z.number().int().min(1).max(1000).default(10),
     /** Bonus points on the claim that reaches exactly that many days, keyed by day count. */
     milestones: z
-      .record(z.string().regex(/^[1-9][0-9]{0,3}$/, "milestone keys are day counts such as \"7\""), z.number().int().min(0).max(1_000_000))
+      .record(z.string().regex(/^[1-9][0-9]{0,3}$/, "milestone keys are day counts such as \"7\""), z.number().int().min(0).max(creditBasePointsMax))
       .refine((milestones) => Object.keys(milestones).length <= milestonesMax, `at most ${milestonesMax} milestones`)
       .default(() => ({ "7": 50, "30": 200 })),
   })
@@ -95,16 +106,18 @@ export const StreakWarningsSchema = z
 /** What a referrer earns when a referred member's first qualifying action happens, and the second level's share. */
 export const ReferralRulesSchema = z
   .object({
-    points: z.number().int().min(0),
+    points: z.number().int().min(0).max(creditBasePointsMax),
     secondLevelPercent: z.number().min(0).max(100),
     /** Referral credits per referrer per local day; absent = no cap. Over it a referral is recorded and pays nothing. */
     dailyCap: z.number().int().min(1).max(10_000).optional(),
+    /** A venue program pays when the referred member's first posted purchase keeps at least this much (default $10). */
+    minSpendCents: z.number().int().min(0).max(100_000_000).optional(),
   })
   .strict();
 
 export const CommunityRulesSchema = z
   .object({
-    joinBonus: z.number().int().min(0),
+    joinBonus: z.number().int().min(0).max(creditBasePointsMax),
     voiceAma: z.object({ points: z.number().int().min(0), minAttendedMinutes: z.number().int().min(0) }).strict(),
     liveEvent: z.object({ points: z.number().int().min(0) }).strict(),
     chat: z
@@ -126,6 +139,8 @@ export const CommunityRulesSchema = z
       .record(ActionKindSchema, CommunityActionSchema)
       .refine((actions) => Object.keys(actions).length <= actionKindsMax, `at most ${actionKindsMax} action kinds`)
       .optional(),
+    /** The kinds whose first credit verifies a member (§7a); absent = voice_ama, live_event, chat_activity, governance_vote. */
+    qualifyingKinds: z.array(ActionKindSchema).min(1).max(actionKindsMax).optional(),
     /** Absent in configs stored before issue 16 (then inactiveHours = decayWarningHours). */
     streakWarnings: StreakWarningsSchema.optional(),
     /** Named access gates (channels, scheduling an AMA, events, governance): requirement trees; absent = derived from channelsByTier and actionTiers. */
@@ -155,7 +170,7 @@ export const CampaignSchema = z
   })
   .strict();
 
-export const ProgramConfigSchema = z
+const ProgramConfigBaseSchema = z
   .object({
     kind: z.enum(["venue", "community"]),
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"),
@@ -169,7 +184,9 @@ export const ProgramConfigSchema = z
     /** Referrals in a program without community rules (a venue program pays on the referred member's first posted purchase). */
     referral: ReferralRulesSchema.optional(),
   })
-  .strict()
+  .strict();
+
+export const ProgramConfigSchema = ProgramConfigBaseSchema
   .superRefine((config, ctx) => {
     const codes = config.tiers.map((tier) => tier.code);
     if (new Set(codes).size !== codes.length) {
@@ -194,6 +211,19 @@ export const ProgramConfigSchema = z
       }
     });
     if (config.community) {
+      for (const [kind, action] of Object.entries(config.community.actions ?? {})) {
+        if (!reservedActionKinds.includes(kind)) continue;
+        if ((action.cooldownMinutes ?? 0) > 0 || (action.dailyCap ?? null) !== null) {
+          ctx.addIssue({ code: "custom", path: ["community", "actions", kind], message: `${kind} is paid once by its own path and takes no cooldown or dailyCap (referrals: referral.dailyCap)` });
+        }
+      }
+      for (const kind of config.community.qualifyingKinds ?? []) {
+        if (reservedActionKinds.includes(kind)) ctx.addIssue({ code: "custom", path: ["community", "qualifyingKinds"], message: `${kind} takes no human effort and cannot verify a member` });
+      }
+      const worst = worstCreditPoints(config);
+      if (worst > creditPointsMax) {
+        ctx.addIssue({ code: "custom", path: ["community"], message: `a credit could reach ${worst} points (largest base × top tier multiplier × top weekly multiplier); at most ${creditPointsMax} is allowed` });
+      }
       for (const [name, requirement] of Object.entries(config.community.gates ?? {})) {
         for (const tierCode of gateTierCodes(requirement)) {
           if (!codes.includes(tierCode)) ctx.addIssue({ code: "custom", path: ["community", "gates", name], message: `unknown tier ${tierCode}; expected one of ${codes.join(", ")}` });
@@ -211,6 +241,15 @@ export const ProgramConfigSchema = z
     }
   })
   .openapi("ProgramConfig");
+
+/** The largest credit the community rules allow: the largest base (an action, the streak at its cap plus a milestone) at the top multipliers. */
+function worstCreditPoints(config: z.infer<typeof ProgramConfigBaseSchema>): number {
+  const community = config.community!;
+  const streak = Math.floor((community.dailyStreak.points * community.dailyStreak.capDays) / community.dailyStreak.divisor) + Math.max(0, ...Object.values(community.dailyStreak.milestones));
+  const bases = [community.joinBonus, community.referral.points, streak, ...Object.values(community.actions ?? {}).map((action) => action.points)];
+  const tier = Math.max(...config.tiers.map((rung) => rung.multiplier));
+  return Math.max(...bases) * tier * Math.max(...community.weeklyFeatureMultipliers);
+}
 
 export type ProgramConfig = z.infer<typeof ProgramConfigSchema>;
 export type Tier = z.infer<typeof TierSchema>;

@@ -1,6 +1,15 @@
-import type { Tier } from "../programs/program-config";
+import type { ProgramConfig, Tier } from "../programs/program-config";
+import { monthsAfter } from "../time/calendar";
 
 export type TierMetrics = { lifetimePoints: number; lifetimeSpendCents: number; visits: number };
+
+/**
+ * Where the tier-qualifying metrics start at `atMs`: the review window's start with requalification
+ * on, all time (null) otherwise. The one answer for credit time, refund time and review time alike.
+ */
+export function qualifyingWindowStart(requalification: ProgramConfig["requalification"], atMs: number): number | null {
+  return requalification.enabled ? monthsAfter(new Date(atMs), -requalification.windowMonths).getTime() : null;
+}
 
 /** A tier's thresholds are alternatives: lifetime points OR lifetime spend OR visits (§4). */
 export function qualifies(tier: Tier, metrics: TierMetrics): boolean {

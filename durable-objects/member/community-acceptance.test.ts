@@ -25,13 +25,18 @@ const credit = (reply: { body: object }) => reply.body as Credit;
 const weeklyOf = (reply: { body: object }) => credit(reply).breakdown.find((factor) => factor.factor === "weekly")?.value;
 
 /** The shared community member, with the tables and view these tests read. */
-async function communityMember(timezone = "UTC") {
-  const { memberId, action, claim, rows } = await sharedCommunityMember(timezone);
+async function communityMember(timezone = "UTC", options: { verified?: boolean } = {}) {
+  const { memberId, action, claim, rows, stub } = await sharedCommunityMember(timezone, undefined, options);
   const journal = () => rows<{ ref: string; delta: number }>("SELECT ref, delta FROM entries WHERE kind = 'action' ORDER BY seq");
   const credits = () => rows<{ kind: string; source_id: string; points: number; week: string }>("SELECT kind, source_id, points, week FROM community_credits ORDER BY rowid");
   const idempotencyKeys = async () => (await rows<{ n: number }>("SELECT COUNT(*) AS n FROM idempotency"))[0].n;
   const view = async () => (await call("GET", `/v1/members/${memberId}`)).json;
-  return { memberId, action, claim, journal, credits, idempotencyKeys, view };
+  const viewAt = async (iso: string) => {
+    const reply = await stub.view(at(iso));
+    if (reply.status !== 200) throw new Error("no member");
+    return reply.body;
+  };
+  return { memberId, action, claim, journal, credits, idempotencyKeys, view, viewAt };
 }
 
 /** "2026-11-23 #2 (longest 2)" for a claim, "409 until …" for a refusal: a day's outcome at a glance. */
@@ -51,7 +56,8 @@ function zoneNearLocalNoon(nowMs = Date.now()): string {
 describe("each action kind pays once, at its exact points", () => {
   it("pays the join bonus at enrollment, then 50 for an AMA, 30 for an event, 10 for chat, 5 for a vote, and replays each source under any key", async () => {
     const { action, journal, credits, view } = await communityMember("UTC");
-    expect(await journal()).toEqual([{ ref: "join:join", delta: 100 }]);
+    // The join bonus is held until the member's first qualifying action (§7a).
+    expect(await journal()).toEqual([{ ref: "join:join", delta: 0 }]);
     // Each in its own ISO week, so the weekly multiplier is 1 and the points are the preset's.
     const firsts = [
       await action("voice_ama", "ama-1", "2026-11-30T12:00:00Z", "k-ama"),
@@ -77,8 +83,10 @@ describe("each action kind pays once, at its exact points", () => {
     expect(await action("voice_ama", "ama-1", "2026-12-23T12:00:00Z", "k-ama")).toEqual({ ...firsts[0], replayed: true });
 
     expect(await journal()).toEqual([
-      { ref: "join:join", delta: 100 },
+      { ref: "join:join", delta: 0 },
       { ref: "voice_ama:ama-1", delta: 50 },
+      // The AMA verified the member: the held join bonus posted in the same transaction.
+      { ref: "join:join", delta: 100 },
       { ref: "live_event:event-1", delta: 30 },
       { ref: "chat_activity:chat-2026-12-14", delta: 10 },
       { ref: "governance_vote:proposal-1", delta: 5 },
@@ -94,7 +102,7 @@ describe("each action kind pays once, at its exact points", () => {
   });
 
   it("pays the daily streak floor(5 × days / 10) each day and the 50-point bonus on the seventh, once per day", async () => {
-    const { claim, journal, view } = await communityMember("UTC");
+    const { claim, journal, view } = await communityMember("UTC", { verified: true });
     // Monday 28 December 2026 to Sunday 3 January 2027: one ISO week (2026-W53) with no other feature.
     const days = ["2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02", "2027-01-03"];
     const claims: Reply[] = [];
@@ -116,7 +124,7 @@ describe("each action kind pays once, at its exact points", () => {
 
     const streakEntries = (await journal()).filter((entry) => entry.ref.startsWith("daily_streak:"));
     expect(streakEntries).toEqual(days.map((day, index) => ({ ref: `daily_streak:${day}`, delta: [0, 1, 1, 2, 2, 3, 53][index] })));
-    expect((await view()).points).toMatchObject({ available: 162, lifetime: 162 });
+    expect((await view()).points).toMatchObject({ available: 162, lifetime: 162, pending: 0 });
   });
 });
 
@@ -230,7 +238,7 @@ describe("the daily streak by the member's local day", () => {
       const member = await communityMember(timezone);
       const outcomes: string[] = [];
       for (const instant of instants) outcomes.push(claimOutcome(await member.claim(instant)));
-      return { outcomes, streak: (await member.view()).streak };
+      return { outcomes, streak: (await member.viewAt(instants[instants.length - 1])).streak };
     };
     const auckland = await claimAll("Pacific/Auckland");
     expect(auckland.outcomes).toEqual([
@@ -255,7 +263,7 @@ describe("the daily streak by the member's local day", () => {
   });
 
   it("gives one 201 and 49 × 409 streak_already_claimed to 50 concurrent claims at one instant, and one credit in the journal", async () => {
-    const { claim, journal, credits, view } = await communityMember("Pacific/Auckland");
+    const { claim, journal, credits, viewAt } = await communityMember("Pacific/Auckland");
     const replies = await Promise.all(Array.from({ length: concurrentCalls }, () => claim("2026-11-24T10:30:00Z")));
     expect(replies.filter((reply) => reply.status === 201)).toHaveLength(1);
     const refused = replies.filter((reply) => reply.status === 409);
@@ -263,7 +271,7 @@ describe("the daily streak by the member's local day", () => {
     for (const reply of refused) expect(credit(reply).error).toMatchObject({ code: "streak_already_claimed", nextClaimAt: "2026-11-24T11:00:00.000Z" });
     expect((await journal()).filter((entry) => entry.ref.startsWith("daily_streak:"))).toEqual([{ ref: "daily_streak:2026-11-24", delta: 0 }]);
     expect((await credits()).filter((row) => row.kind === "daily_streak")).toHaveLength(1);
-    expect((await view()).streak).toEqual({ current: 1, longest: 1, lastClaimDay: "2026-11-24" });
+    expect((await viewAt("2026-11-24T10:30:00Z")).streak).toEqual({ current: 1, longest: 1, lastClaimDay: "2026-11-24" });
   });
 
   it("gives one 201 and 49 × 409 to 50 concurrent POST /v1/me/streak/claim of a signed-in member", async () => {
@@ -293,13 +301,11 @@ describe("streak edge cases", () => {
     expect([credit(later).features, weeklyOf(later), credit(later).points]).toEqual([["voice"], 1, 50]);
   });
 
-  // A refused streak credit is an answer, not a throw: the transaction must not keep the claimed day.
-  it("leaves the streak unclaimed when its credit is refused (an operator's cooldown on daily_streak)", async () => {
-    const { stub, claim } = await sharedCommunityMember("UTC", { community: { actions: { daily_streak: { points: 5, cooldownMinutes: 1500 } } } });
-    expect((await claim("2026-11-30T23:00:00Z")).status).toBe(201);
-    const refused = await claim("2026-12-01T01:00:00Z");
-    expect([refused.status, credit(refused).error?.code]).toEqual([422, "cooldown_active"]);
-    const view = await stub.view(at("2026-12-01T01:00:00Z"));
-    expect(view.status === 200 && view.body.streak).toEqual({ current: 1, longest: 1, lastClaimDay: "2026-11-30" });
+  // Reserved kinds are paid once by their own path: a cooldown on them is refused when the config is written (issue 20).
+  it("refuses a cooldown or a daily cap on daily_streak, join and referral in the program's config", async () => {
+    for (const kind of ["daily_streak", "join", "referral"]) {
+      const refused = await call("POST", "/v1/programs", { body: { name: "Cooled", preset: "community", overrides: { community: { actions: { [kind]: { points: 5, cooldownMinutes: 1500 } } } } } });
+      expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([422, "validation_failed", expect.stringContaining(`${kind} is paid once by its own path`)]);
+    }
   });
 });

@@ -1,11 +1,14 @@
-import { creditRulesOf, streakWarningsOf } from "../../domain/community/action-rules";
-import { communityPoints, decideAction } from "../../domain/community/action-decision";
+import { creditRulesOf, isEffortless, qualifyingKindsOf, streakWarningsOf } from "../../domain/community/action-rules";
+import { type ActionHistory, communityPoints, decideAction, historyWindow } from "../../domain/community/action-decision";
 import { dayAfter, streakWarningTimes } from "../../domain/community/streak";
 import { activeFeatures, isoWeek, localDay, weeklyMultiplier } from "../../domain/community/weekly-features";
 import { creditAfterDebt } from "../../domain/ledger/credit";
 import { lotExpiresAt } from "../../domain/ledger/expiry";
+import { purchaseFutureSkewMaxMs } from "../../domain/ledger/purchase-window";
+import type { ActionRule } from "../../domain/community/action-rules";
 import type { Counters } from "./ledger-store";
-import { raiseTierAfterCredit } from "./tier-after-credit";
+import { raiseTierAfterCredit } from "./tier-follows-points";
+import { verifyMember } from "./verification";
 import type { CommandReply, WriteContext } from "./write-context";
 
 /** One community credit to decide: its kind, the source that pays once (AMA id, event id, chat day…), and when. */
@@ -13,13 +16,19 @@ export type CommunityCredit = {
   kind: string;
   sourceId: string;
   occurredAtMs: number;
+  /** Whether the caller named the time (else it is "now", and a refusal can say when a retry fits). */
+  timeGiven?: boolean;
   /** The streak and referrals set their own base (the streak's compounding, the second level's share). */
   basePoints?: number;
-  /** A referral over its referrer's daily cap is recorded with the reason and pays nothing. */
+  /** A referral over its receiver's daily cap is recorded with the reason and pays nothing. */
   capped?: boolean;
 };
 
-type CreditRow = { reply: string };
+/** A reply to a credit; `transient` refusals depend on time and are never stored under an idempotency key. */
+export type CreditReply = CommandReply & { replayed?: boolean; transient?: boolean };
+
+/** Accepted credits: paid, or held until the member is verified. Capped and reversed ones are not. */
+export const acceptedStatuses = "('credited', 'held')";
 
 /** How long credits wait to be told to the read side together. */
 export const snapshotCoalesceMs = 2_000;
@@ -27,21 +36,24 @@ export const snapshotCoalesceMs = 2_000;
 /**
  * The one path by which every community reward is credited: custom actions, the join bonus, the
  * daily streak, referrals, and what rooms, chat and governance will send. The same (kind, source)
- * never pays twice: its row keeps the first answer. Then the kind's cooldown and daily cap, the tier
- * and weekly cross-feature multipliers, debt first, a lot under the expiry policy, tier qualification.
+ * never pays twice: its row keeps the first answer. Then the kind's cooldown and daily cap whatever
+ * the arrival order, the tier and weekly cross-feature multipliers, debt first, a lot under the
+ * expiry policy, tier qualification. Effortless credits of an unverified member are held (§7a), and
+ * a member's first qualifying credit verifies them and posts what was held, in this transaction.
  */
-export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): CommandReply & { replayed?: boolean } {
+export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): CreditReply {
   const { store, config, profile } = ctx;
-  const earlier = store.db.one<CreditRow>("SELECT reply FROM community_credits WHERE kind = ? AND source_id = ?", credit.kind, credit.sourceId);
+  const earlier = store.db.one<{ reply: string }>("SELECT reply FROM community_credits WHERE kind = ? AND source_id = ?", credit.kind, credit.sourceId);
   if (earlier) return { ...(JSON.parse(earlier.reply) as CommandReply), replayed: true };
   const rule = creditRulesOf(config)[credit.kind];
-  const day = localDay(credit.occurredAtMs, profile.timezone);
-  const week = isoWeek(credit.occurredAtMs, profile.timezone);
-  const decision = decideAction(rule, credit.kind, rule ? actionHistory(ctx, credit.kind, day, rule.dailyCap !== null, rule.cooldownMs > 0) : { lastCreditAtMs: null, creditsToday: 0 }, credit.occurredAtMs);
+  const timing = { occurredAtMs: credit.occurredAtMs, nowMs: ctx.nowMs, timeZone: profile.timezone, timeGiven: credit.timeGiven === true };
+  const decision = decideAction(rule, credit.kind, rule ? actionHistory(ctx, credit.kind, rule, credit.occurredAtMs) : { nearbyAtMs: [], creditsByDay: {} }, timing);
   if (!decision.ok) {
     const retry = decision.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: decision.retryAfterSeconds };
-    return { status: decision.status, body: { error: { code: decision.code, message: decision.message, ...retry } } };
+    return { status: decision.status, body: { error: { code: decision.code, message: decision.message, ...retry } }, transient: decision.code !== "unknown_action" };
   }
+  const day = localDay(credit.occurredAtMs, profile.timezone);
+  const week = isoWeek(credit.occurredAtMs, profile.timezone);
   const feature = rule!.feature;
   const counters = store.counters();
   const features = config.community ? weekActivity(ctx, counters, week, feature, day).features : [];
@@ -49,24 +61,35 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
   const weekly = weeklyMultiplier(features.length, config.community?.weeklyFeatureMultipliers ?? [1]);
   const base = credit.capped ? 0 : (credit.basePoints ?? rule!.points);
   const earned = communityPoints(base, tierMultiplier, weekly);
-  const { repaid, credited } = creditAfterDebt(counters.debt, earned.points);
+  const held = counters.verified_at_ms === null && isEffortless(credit.kind) && earned.points > 0;
   const ref = `${credit.kind}:${credit.sourceId}`;
-  if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited);
   // The read side hears of credits in one snapshot a moment later (a burst of credits is one event).
   const snapshotDueMs = counters.snapshot_due_ms ?? ctx.nowMs + snapshotCoalesceMs;
-  const lifetimePoints = counters.lifetime_points + earned.points;
-  // Earning is activity: an inactivity expiry policy counts from it as from a visit.
-  store.updateCounters({ debt: counters.debt - repaid, lifetime_points: lifetimePoints, last_activity_ms: ctx.nowMs, community_active_ms: ctx.nowMs, snapshot_due_ms: snapshotDueMs });
   ctx.wakeBy(snapshotDueMs);
-  // Flat, as every journal detail is: the factors by name, the week's features as one list.
-  const detail = { kind: credit.kind, sourceId: credit.sourceId, base, tierMultiplier, weeklyMultiplier: weekly, features: features.join(","), repaidDebt: repaid, capped: credit.capped === true };
-  const balance = store.appendEntry({ kind: "action", delta: credited, pendingDelta: 0, ref, venueId: null, detail, atMs: ctx.nowMs });
-  raiseTierAfterCredit(ctx, { ...counters, lifetime_points: lifetimePoints });
-  // The alarm must wake for this member's next decay warning (a streak at risk, 48 h of quiet).
-  if (config.community) {
-    const warnings = streakWarningTimes({ lastClaimDay: counters.streak_last_day, current: counters.streak_current, lastActivityAtMs: ctx.nowMs }, profile.timezone, streakWarningsOf(config.community));
-    ctx.wakeBy(warnings.atRiskAtMs !== null && warnings.atRiskAtMs > ctx.nowMs ? warnings.atRiskAtMs : null);
-    ctx.wakeBy(warnings.inactiveAtMs);
+  // Earning is activity: an inactivity expiry policy counts from it as from a visit.
+  const activity = { last_activity_ms: ctx.nowMs, community_active_ms: ctx.nowMs, snapshot_due_ms: snapshotDueMs };
+  const detail = { kind: credit.kind, sourceId: credit.sourceId, base, tierMultiplier, weeklyMultiplier: weekly, features: features.join(","), repaidDebt: 0, capped: credit.capped === true, held };
+  let balance: number;
+  let repaid = 0;
+  if (held) {
+    store.updateCounters(activity);
+    balance = store.appendEntry({ kind: "action", delta: 0, pendingDelta: earned.points, ref, venueId: null, detail, atMs: ctx.nowMs });
+  } else {
+    const split = creditAfterDebt(counters.debt, earned.points);
+    const credited = split.credited;
+    repaid = split.repaid;
+    if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited);
+    store.updateCounters({ ...activity, debt: counters.debt - repaid, lifetime_points: counters.lifetime_points + earned.points });
+    store.recordQualifyingPoints(earned.points, credit.occurredAtMs, ref);
+    balance = store.appendEntry({ kind: "action", delta: credited, pendingDelta: 0, ref, venueId: null, detail: { ...detail, repaidDebt: repaid }, atMs: ctx.nowMs });
+    raiseTierAfterCredit(ctx);
+  }
+  scheduleDecayWarnings(ctx, counters);
+  // A first qualifying credit verifies the member: what was held posts now, before the answer is kept.
+  const verifies = config.community !== undefined && counters.verified_at_ms === null && qualifyingKindsOf(config.community).includes(credit.kind);
+  if (verifies) {
+    verifyMember(ctx);
+    balance = store.journalBalance();
   }
   const reply = {
     status: 201,
@@ -80,9 +103,12 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
       repaidDebt: repaid,
       balance,
       tier: ctx.profile.tier,
-      ...(credit.capped ? { capped: { code: "referral_daily_cap_reached", message: "The referrer's daily referral cap was reached: recorded, paid nothing" } } : {}),
+      ...(held ? { pending: { code: "unverified_member", message: unlockMessage(config) } } : {}),
+      ...(verifies ? { verified: true } : {}),
+      ...(credit.capped ? { capped: { code: "referral_daily_cap_reached", message: "The receiver's daily referral cap was reached: recorded, paid nothing" } } : {}),
     },
   };
+  const status = credit.capped ? "capped" : held ? "held" : "credited";
   store.db.run(
     "INSERT INTO community_credits (kind, source_id, points, feature, day, week, at_ms, status, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     credit.kind,
@@ -92,17 +118,45 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Com
     day,
     week,
     credit.occurredAtMs,
-    credit.capped ? "capped" : "credited",
+    status,
     JSON.stringify(reply),
   );
   return reply;
 }
 
-/** When the kind was last credited (only for a kind with a cooldown), and how often today (only for a kind with a daily cap). */
-function actionHistory(ctx: WriteContext, kind: string, day: string, capped: boolean, cooled: boolean) {
-  const last = cooled ? ctx.store.db.one<{ at: number | null }>("SELECT MAX(at_ms) AS at FROM community_credits WHERE kind = ? AND status = 'credited'", kind) : undefined;
-  const today = capped ? ctx.store.db.one<{ count: number }>("SELECT COUNT(*) AS count FROM community_credits WHERE kind = ? AND day = ? AND status = 'credited'", kind, day)!.count : 0;
-  return { lastCreditAtMs: last?.at ?? null, creditsToday: today };
+/** What unlocks a member's held points, in words for the member (the dashboard and the API say the same). */
+export function unlockMessage(config: WriteContext["config"]): string {
+  return config.community ? "Attend an AMA, an event or chat to unlock these points" : "Your first purchase unlocks these points";
+}
+
+/** The accepted credits of `kind` the decision needs: near the credit's time, and per day for the days a retry could land on. */
+function actionHistory(ctx: WriteContext, kind: string, rule: ActionRule, occurredAtMs: number): ActionHistory {
+  const { fromMs, toMs } = historyWindow(rule, occurredAtMs, ctx.nowMs, purchaseFutureSkewMaxMs);
+  const nearbyAtMs =
+    rule.cooldownMs > 0
+      ? ctx.store.db.all<{ at_ms: number }>(`SELECT at_ms FROM community_credits WHERE kind = ? AND status IN ${acceptedStatuses} AND at_ms BETWEEN ? AND ?`, kind, fromMs, toMs).map((row) => row.at_ms)
+      : [];
+  const creditsByDay: Record<string, number> = {};
+  if (rule.dailyCap !== null) {
+    const firstDay = localDay(fromMs, ctx.profile.timezone);
+    const lastDay = dayAfter(localDay(toMs, ctx.profile.timezone), 1);
+    const rows = ctx.store.db.all<{ day: string; count: number }>(
+      `SELECT day, COUNT(*) AS count FROM community_credits WHERE kind = ? AND status IN ${acceptedStatuses} AND day BETWEEN ? AND ? GROUP BY day`,
+      kind,
+      firstDay,
+      lastDay,
+    );
+    for (const row of rows) creditsByDay[row.day] = row.count;
+  }
+  return { nearbyAtMs, creditsByDay };
+}
+
+/** The alarm must wake for this member's next decay warning (a streak at risk, 48 h of quiet). */
+function scheduleDecayWarnings(ctx: WriteContext, counters: Counters): void {
+  if (!ctx.config.community) return;
+  const warnings = streakWarningTimes({ lastClaimDay: counters.streak_last_day, current: counters.streak_current, lastActivityAtMs: ctx.nowMs }, ctx.profile.timezone, streakWarningsOf(ctx.config.community));
+  ctx.wakeBy(warnings.atRiskAtMs !== null && warnings.atRiskAtMs > ctx.nowMs ? warnings.atRiskAtMs : null);
+  ctx.wakeBy(warnings.inactiveAtMs);
 }
 
 /**
@@ -110,12 +164,13 @@ function actionHistory(ctx: WriteContext, kind: string, day: string, capped: boo
  * credited (a credit's `feature`, on its `day`); one query over the week's credits.
  */
 function weekActivity(ctx: WriteContext, counters: Counters, week: string, feature: string | null, day: string) {
-  const rows = ctx.store.db.all<{ feature: string; credits: number; days: number }>(
-    "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
+  const rows = ctx.store.db.all<{ feature: string; credits: number; days: number; on_day: number }>(
+    "SELECT feature, COUNT(*) AS credits, COUNT(DISTINCT day) AS days, MAX(day = ?) AS on_day FROM community_credits WHERE week = ? AND feature IS NOT NULL AND status = 'credited' GROUP BY feature",
+    day,
     week,
   );
   const count = (name: string) => rows.find((row) => row.feature === name);
-  const chatDays = (count("chat")?.days ?? 0) + (feature === "chat" && !chatDayCounted(ctx, week, day) ? 1 : 0);
+  const chatDays = (count("chat")?.days ?? 0) + (feature === "chat" && count("chat")?.on_day !== 1 ? 1 : 0);
   // A streak counts only while it is unbroken: its last claim was on the credit's day or the day before.
   const streakDays = counters.streak_last_day !== null && counters.streak_last_day >= dayAfter(day, -1) ? counters.streak_current : 0;
   const activity = {
@@ -125,10 +180,6 @@ function weekActivity(ctx: WriteContext, counters: Counters, week: string, featu
     streakDays,
   };
   return { activity, features: activeFeatures(activity) };
-}
-
-function chatDayCounted(ctx: WriteContext, week: string, day: string): boolean {
-  return ctx.store.db.one("SELECT 1 AS seen FROM community_credits WHERE week = ? AND day = ? AND feature = 'chat' AND status = 'credited' LIMIT 1", week, day) !== undefined;
 }
 
 /** This ISO week's active features and multiplier for the member, as a credit now would count them (community programs). */

@@ -1,5 +1,6 @@
-import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
 import { communityMember } from "../../test/community";
 import { memberRpcVersion } from "./rpc-types";
 
@@ -59,29 +60,62 @@ describe("daily streak and the weekly cross-feature multiplier in the actor", ()
     await stub.processDue(Date.parse("2026-11-23T19:01:00Z"));
     await stub.processDue(Date.parse("2026-11-23T21:00:00Z"));
     expect((await events()).filter((event) => event.kind === "streak_at_risk")).toHaveLength(1);
+    // The last activity was the claim at 09:00 UTC on the 22nd: 48 hours later, not a minute sooner.
+    await stub.processDue(Date.parse("2026-11-24T08:59:00Z"));
+    expect((await events()).map((event) => event.kind)).not.toContain("inactive_48h");
     await stub.processDue(Date.parse("2026-11-24T09:01:00Z"));
     await stub.processDue(Date.parse("2026-11-25T09:01:00Z"));
-    expect((await events()).filter((event) => event.kind === "inactive_48h")).toHaveLength(1);
+    const inactive = (await events()).filter((event) => event.kind === "inactive_48h");
+    expect(inactive).toHaveLength(1);
+    expect(inactive[0].atMs).toBe(Date.parse("2026-11-24T09:01:00Z"));
   });
 });
 
 describe("the alarm and decay warnings", () => {
-  it("sets the member's alarm for the next decay warning after a streak claim", async () => {
-    const { claim, stub } = await communityMember("UTC");
+  const snapshotWaitMs = 2_100;
+  const alarmOf = (stub: Awaited<ReturnType<typeof communityMember>>["stub"]) => runInDurableObject(stub, (_member, state) => state.storage.getAlarm());
+
+  /** Lets the 2 s snapshot fall due and runs the member's real alarm: afterwards it is set from the stored state. */
+  async function runSnapshotAlarm(stub: Awaited<ReturnType<typeof communityMember>>["stub"]) {
+    await new Promise((resolve) => setTimeout(resolve, snapshotWaitMs));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+  }
+
+  it("wakes for the coalesced snapshot 2 s after a claim, then exactly at 20:00 the next day for a streak at risk", async () => {
+    const { claim, stub, rows } = await communityMember("UTC");
     const now = Date.now();
     const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString();
-    for (const offset of [0, 1, 2]) await claim(day(offset));
-    const alarm = await runInDurableObject(stub, (_member, state) => state.storage.getAlarm());
-    // No later than 20:00 UTC the day after the last claim (the streak at risk), long before the 7-day outbox horizon.
-    const atRisk = Date.parse(`${day(3).slice(0, 10)}T20:00:00Z`);
-    expect(alarm).not.toBeNull();
-    expect(alarm!).toBeLessThanOrEqual(atRisk);
+    for (const offset of [-2, -1]) await claim(day(offset));
+    const lastClaimMs = Date.now();
+    await claim(new Date(lastClaimMs).toISOString());
+    expect(await alarmOf(stub)).toBeLessThanOrEqual(Date.now() + 2_000);
+    await runSnapshotAlarm(stub);
+    expect((await rows<{ kind: string }>("SELECT json_extract(payload, '$.kind') AS kind FROM outbox")).map((row) => row.kind)).toContain("points_credited");
+    expect(await alarmOf(stub)).toBe(Date.parse(`${day(1).slice(0, 10)}T20:00:00Z`));
+  });
+
+  it("wakes exactly 48 hours after the last activity when no streak is at risk", async () => {
+    const { claim, stub } = await communityMember("UTC");
+    const claimedAtMs = Date.now();
+    await claim(new Date(claimedAtMs).toISOString());
+    await runSnapshotAlarm(stub);
+    expect(await alarmOf(stub)).toBe(claimedAtMs + 48 * 3_600_000);
+  });
+
+  it("wakes for the join bonus's snapshot at enrollment, so the read side hears of it within seconds (not days)", async () => {
+    const { stub, memberId } = await communityMember("UTC");
+    expect(await alarmOf(stub)).toBeLessThanOrEqual(Date.now() + 2_000);
+    await runSnapshotAlarm(stub);
+    await vi.waitFor(async () => {
+      const row = await env.DB.prepare("SELECT available, last_seq FROM member_balances WHERE member_id = ?").bind(memberId).first<{ available: number; last_seq: number }>();
+      expect(row?.last_seq).toBeGreaterThan(1);
+    });
   });
 });
 
 describe("the ledger invariant on credits", () => {
   it("rolls back a credit when the ledger does not add up (lots against the journal), storing nothing of it", async () => {
-    const { context, stub } = await communityMember("UTC");
+    const { context, stub } = await communityMember("UTC", undefined, { verified: true });
     await runInDurableObject(stub, (_member, state) => state.storage.sql.exec("UPDATE lots SET remaining = remaining + 1"));
     // Inside the object: a write that throws rejects here, not as an unhandled RPC rejection.
     const credit = runInDurableObject(stub, (member) => member.creditAction({ v: memberRpcVersion, requestHash: "corrupt", program: context, kind: "voice_ama", sourceId: "ama-corrupt" }));

@@ -66,7 +66,7 @@ export function runIdempotent<R extends StoredReply>(
   scope: { memberId: string; key: string | undefined },
   requestHash: string,
   nowMs: number,
-  apply: () => R & { recorded?: boolean },
+  apply: () => R & { recorded?: boolean; transient?: boolean },
   purchaseReplay?: PurchaseReplay,
 ): Replayable<R> | Replayable<typeof keyReusedReply> {
   const { key } = scope;
@@ -78,8 +78,10 @@ export function runIdempotent<R extends StoredReply>(
     if (!reply) return { ...keyReusedReply, replayed: false };
     return { ...reply, replayed: true } as Replayable<R>;
   }
-  const { recorded, ...reply } = apply();
-  if (recorded) return { ...(reply as R), replayed: false };
+  const { recorded, transient, ...reply } = apply();
+  // A record is its own idempotency row; a refusal that depends on time (a cooldown, a full day, a
+  // streak already claimed today) is not stored, so the same key succeeds once the time has come.
+  if (recorded || transient) return { ...(reply as R), replayed: false };
   db.run(
     "INSERT INTO idempotency (key, request_hash, status, response, created_at_ms) VALUES (?, ?, ?, ?, ?)",
     key,

@@ -21,6 +21,8 @@ export type Counters = {
   referral_points: number;
   referral_triggered: number;
   snapshot_due_ms: number | null;
+  verified_at_ms: number | null;
+  referral_purchase_id: string | null;
 };
 
 export type PurchaseRow = {
@@ -170,13 +172,28 @@ export class LedgerStore {
     this.db.run("UPDATE purchases SET refunded_cents = ?, reversed_points = ?, status = ? WHERE id = ?", changes.refunded_cents, changes.reversed_points, changes.status, id);
   }
 
-  /** Points, spend and visits of purchases posted since `fromMs`: the metrics of a requalification window. */
-  windowMetrics(fromMs: number): { lifetimePoints: number; lifetimeSpendCents: number; visits: number } {
-    const row = this.db.one<{ points: number; spend: number; visits: number }>(
-      "SELECT COALESCE(SUM(points - reversed_points), 0) AS points, COALESCE(SUM(amount_cents - refunded_cents), 0) AS spend, SUM(CASE WHEN refunded_cents < amount_cents THEN 1 ELSE 0 END) AS visits FROM purchases WHERE status = 'posted' AND posts_at_ms >= ?",
+  /**
+   * The tier-qualifying metrics of a window (`fromMs` null: all time). Points come from the record of
+   * qualifying points by when they were earned (takebacks included), spend and visits from the
+   * purchases posted in the window. Credit time, refund time and review time all read this.
+   */
+  qualifyingMetrics(fromMs: number | null): { lifetimePoints: number; lifetimeSpendCents: number; visits: number } {
+    if (fromMs === null) {
+      const counters = this.counters();
+      return { lifetimePoints: counters.lifetime_points, lifetimeSpendCents: counters.lifetime_spend_cents, visits: counters.visits };
+    }
+    const row = this.db.one<{ points: number; spend: number; visits: number | null }>(
+      `SELECT (SELECT COALESCE(SUM(delta), 0) FROM qualifying_points WHERE earned_at_ms >= ?1) AS points,
+              COALESCE(SUM(amount_cents - refunded_cents), 0) AS spend, SUM(CASE WHEN refunded_cents < amount_cents THEN 1 ELSE 0 END) AS visits
+       FROM purchases WHERE status = 'posted' AND posts_at_ms >= ?1`,
       fromMs,
     )!;
-    return { lifetimePoints: row.points, lifetimeSpendCents: row.spend, visits: row.visits ?? 0 };
+    return { lifetimePoints: Math.max(0, row.points), lifetimeSpendCents: row.spend, visits: row.visits ?? 0 };
+  }
+
+  /** Records a change to tier-qualifying points, dated by when the points were earned; the caller updates lifetime_points with it. */
+  recordQualifyingPoints(delta: number, earnedAtMs: number, ref: string): void {
+    if (delta !== 0) this.db.run("INSERT INTO qualifying_points (earned_at_ms, delta, ref) VALUES (?, ?, ?)", earnedAtMs, delta, ref);
   }
 
   duePurchases(nowMs: number, limit: number): PurchaseRow[] {

@@ -42,7 +42,10 @@ export type MemberEventKind =
   | "streak_claimed"
   | "streak_at_risk"
   | "inactive_48h"
-  | "referral_recorded";
+  | "referral_recorded"
+  | "referral_reversed"
+  | "referral_payout_parked"
+  | "member_verified";
 
 export type MemberEvent = {
   v: 1;

@@ -1,5 +1,8 @@
 import { nextTierProgress } from "../../domain/tiers/qualification";
-import { currentWeek } from "./community-credit";
+import { effectiveStreak } from "../../domain/community/streak";
+import { currentWeek, unlockMessage } from "./community-credit";
+import { referralSummary } from "./referral";
+import { heldPoints } from "./verification";
 import { WriteContext } from "./write-context";
 import type { EntryKind, LedgerStore } from "./ledger-store";
 import type { MemberProfile } from "../../domain/members/member-profile";
@@ -24,11 +27,15 @@ export function memberView(store: LedgerStore, profile: MemberProfile, config: P
       "SELECT id, venue_id, points - reversed_points AS points, posts_at_ms FROM purchases WHERE status = 'pending' ORDER BY posts_at_ms LIMIT 20",
     )
     .map((row) => ({ purchaseId: row.id, venueId: row.venue_id, points: row.points, postsAt: new Date(row.posts_at_ms).toISOString() }));
+  const held = heldPoints({ store });
+  const referrals = referralSummary(store);
   return {
     ...profile,
+    verified: counters.verified_at_ms !== null,
     points: {
       available: store.balance(),
-      pending: store.pendingPoints(),
+      pending: store.pendingPoints() + held,
+      unlock: held > 0 && config ? { points: held, message: unlockMessage(config) } : null,
       pendingPostings,
       lifetime: counters.lifetime_points,
       debt: counters.debt,
@@ -36,8 +43,9 @@ export function memberView(store: LedgerStore, profile: MemberProfile, config: P
     },
     visits: counters.visits,
     lifetimeSpendCents: counters.lifetime_spend_cents,
-    streak: { current: counters.streak_current, longest: counters.streak_longest, lastClaimDay: counters.streak_last_day },
-    referrals: { count: counters.referral_count, pointsEarned: counters.referral_points },
+    // The streak as it stands now: 0 once a day was missed, whatever the stored count (gates read this).
+    streak: { current: effectiveStreak({ lastClaimDay: counters.streak_last_day, current: counters.streak_current }, nowMs, profile.timezone), longest: counters.streak_longest, lastClaimDay: counters.streak_last_day },
+    referrals: { count: referrals.count, pending: referrals.pending, pointsEarned: referrals.points_earned },
     week: config ? currentWeek(new WriteContext(store, profile, config, nowMs)) : null,
     nextTier: config ? nextTierProgress(config.tiers, profile.tier, metrics) : [],
   };

@@ -18,7 +18,8 @@ import { recordPurchase, replayPurchase } from "./purchase";
 import { cancelRedemption, consumeRedemption, redeemReward } from "./redemption";
 import { refundPurchase } from "./refund";
 import { creditCommunity } from "./community-credit";
-import { type ReferralCommand, creditReferral, deliverReferrals, hasReferralSync, owePayoutToReferrer } from "./referral";
+import { type ReferralCommand, creditReferral, deliverReferrals, hasReferralSync, noteReferralPending, owedReferrals } from "./referral";
+import { joinBonusPaidFor, refuseActionCredit } from "../../domain/community/action-guards";
 import { claimStreak } from "./streak-claim";
 import {
   type AdjustCommand,
@@ -42,7 +43,7 @@ import {
 import { deliverStockSync, hasStockSync, redemptionState } from "./stock-sync";
 import { applySchema, hasSchema } from "./storage-schema";
 import { nextDueMs, runDue } from "./time-driven";
-import { type CommandReply, WriteContext } from "./write-context";
+import { type CommandReply, WriteContext, rejectWith } from "./write-context";
 
 const retryMs = 5_000;
 const alarmBackoffMaxMs = 10 * 60_000;
@@ -87,6 +88,7 @@ export class Member extends DurableObject<Env> {
       this.hasTables = true;
     }
     const now = new Date();
+    let wakeAtMs: number | null = null;
     const reply = this.ctx.storage.transactionSync(() =>
       runIdempotent(this.db, { memberId: command.request.id, key: command.idempotencyKey }, command.requestHash, now.getTime(), () => {
         const decision = decideEnrollment(this.currentProfile(), command.request, now);
@@ -95,32 +97,40 @@ export class Member extends DurableObject<Env> {
         insertProfile(this.db, decision.profile);
         const { id: memberId, programId, tier } = decision.profile;
         emitEvent(this.store, { memberId, programId, tier }, "enrolled", now.getTime());
-        return { status: 201 as const, body: command.program ? this.joined(decision.profile, command.program, now.getTime()) : decision.profile };
+        if (!command.program) return { status: 201 as const, body: decision.profile };
+        const joined = this.joined(decision.profile, command.program, now.getTime());
+        wakeAtMs = joined.wakeAtMs;
+        return { status: 201 as const, body: joined.profile };
       }),
     );
     this.profileCopy = undefined;
-    await this.afterWrite(now.getTime(), null, reply.status === 201, reply.status === 201 && hasReferralSync(this.store));
+    await this.afterWrite(now.getTime(), wakeAtMs, reply.status === 201, reply.status === 201 && hasReferralSync(this.store));
     return reply as EnrollReply;
   }
 
   /**
-   * A new member of a community program has joined: the join bonus is paid and the referrer is owed
-   * their payout, in the enrollment's transaction, so no crash can enroll without them.
+   * A new member has joined, in the enrollment's transaction: a community member's join bonus is
+   * credited (held until the member is verified, §7a; none when a venue key enrolled them), and the
+   * referrer hears of a pending referral. The coalesced snapshot and decay warnings wake the alarm.
    */
-  private joined(profile: MemberProfile, program: ProgramContext, nowMs: number): MemberProfile {
+  private joined(profile: MemberProfile, program: ProgramContext, nowMs: number): { profile: MemberProfile; wakeAtMs: number | null } {
     this.syncConfig(program.config);
-    if (!program.config.community) return profile;
     const ctx = new WriteContext(this.store, profile, program.config, nowMs);
-    creditCommunity(ctx, { kind: "join", sourceId: "join", occurredAtMs: nowMs });
-    owePayoutToReferrer(ctx);
+    if (program.config.community && joinBonusPaidFor(profile.enrolledVia)) creditCommunity(ctx, { kind: "join", sourceId: "join", occurredAtMs: nowMs });
+    noteReferralPending(ctx);
     assertLedgerInvariants(this.store);
-    return ctx.profile;
+    return { profile: ctx.profile, wakeAtMs: ctx.wakeAtMs };
   }
 
   /** Credits a community action: the one path for operators' custom actions, rooms, chat callbacks and governance. */
   async creditAction(command: CommunityActionCommand): Promise<Reply> {
     // A credit spends nothing, so like a purchase it needs no catch-up with what is due first.
-    return this.write(command, false, (ctx) => creditCommunity(ctx, { kind: command.kind, sourceId: command.sourceId, occurredAtMs: command.occurredAtMs ?? ctx.nowMs }));
+    // Whoever calls, reserved kinds and times outside the window are refused here (issue 20).
+    return this.write(command, false, (ctx) => {
+      const refused = refuseActionCredit(command.kind, command.occurredAtMs, ctx.nowMs);
+      if (refused) return rejectWith(refused);
+      return creditCommunity(ctx, { kind: command.kind, sourceId: command.sourceId, occurredAtMs: command.occurredAtMs ?? ctx.nowMs, timeGiven: command.occurredAtMs !== undefined });
+    });
   }
 
   /** The daily streak claim (once per local day). */
@@ -131,6 +141,12 @@ export class Member extends DurableObject<Env> {
   /** A payout owed by a member this member referred (sent by that member's actor until it lands). */
   async creditReferral(command: ReferralCommand): Promise<Reply> {
     return this.write({ ...command, requestHash: "" }, true, (ctx) => creditReferral(ctx, command));
+  }
+
+  /** Referral messages this member owes its referrers, and the parked ones with their reasons (operators). */
+  async referralPayouts() {
+    if (!this.currentProfile()) return null;
+    return owedReferrals(this.store);
   }
 
   async profile(): Promise<ProfileReply> {
@@ -328,7 +344,7 @@ export class Member extends DurableObject<Env> {
   private write(
     command: WriteEnvelope,
     touchesLots: boolean,
-    decide: (ctx: WriteContext, key: string | undefined) => CommandReply & { replayed?: boolean; recorded?: boolean },
+    decide: (ctx: WriteContext, key: string | undefined) => CommandReply & { replayed?: boolean; recorded?: boolean; transient?: boolean },
   ): Reply | Promise<Reply> {
     assertVersion(command.v);
     const nowMs = command.nowMs ?? Date.now();
@@ -448,7 +464,7 @@ export class Member extends DurableObject<Env> {
     const config = this.storedConfig();
     if (!profile || !config) return;
     try {
-      await deliverReferrals(this.store, this.env.MEMBER, { id: profile.programId, config });
+      await deliverReferrals(this.store, this.env.MEMBER, { id: profile.programId, config }, Date.now());
     } catch (error) {
       console.error("referral payout failed; retrying from the alarm", error);
       this.alarmAtMs = Date.now() + retryMs;

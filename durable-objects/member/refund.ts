@@ -1,7 +1,8 @@
 import { clawBack, refundMetricsChange, refundPointsDue } from "../../domain/ledger/refund";
 import { allocateClawback } from "../../domain/ledger/spend";
-import { tierAfterRefund } from "../../domain/tiers/qualification";
-import { monthsAfter } from "../../domain/time/calendar";
+import { meetsReferralSpend } from "../../domain/community/action-rules";
+import { oweReferralReversal } from "./referral";
+import { lowerTierAfterTakeback, takeBackQualifyingPoints } from "./tier-follows-points";
 import type { RefundCommand } from "./rpc-types";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
 
@@ -40,10 +41,10 @@ export function refundPurchase(ctx: WriteContext, command: RefundCommand, refund
     const change = refundMetricsChange(true, points, command.amountCents, fullyRefunded);
     store.updateCounters({
       debt: counters.debt + taken.newDebt,
-      lifetime_points: Math.max(0, counters.lifetime_points + change.lifetimePoints),
       lifetime_spend_cents: Math.max(0, counters.lifetime_spend_cents + change.lifetimeSpendCents),
       visits: Math.max(0, counters.visits + change.visits),
     });
+    takeBackQualifyingPoints(ctx, -change.lifetimePoints, purchase.posts_at_ms, purchase.id);
     store.bumpVenueStats(purchase.venue_id, { spendCents: change.lifetimeSpendCents, visits: change.visits });
     store.updatePurchase(purchase.id, { refunded_cents: refundedCents, reversed_points: purchase.reversed_points + points, status: purchase.status });
     store.appendEntry({
@@ -57,7 +58,9 @@ export function refundPurchase(ctx: WriteContext, command: RefundCommand, refund
     });
     clawedBack = taken.taken;
     debtAdded = taken.newDebt;
-    lowerTierAfterRefund(ctx);
+    lowerTierAfterTakeback(ctx, "refund");
+    // The purchase that paid this member's referrer no longer meets the minimum: the payout is reversed.
+    if (purchase.id === store.counters().referral_purchase_id && !meetsReferralSpend(ctx.config, purchase.amount_cents - refundedCents)) oweReferralReversal(ctx);
   }
   ctx.emit("purchase_refunded", ctx.nowMs, { data: { purchaseId: purchase.id, refundId, points } });
   const reply = {
@@ -85,18 +88,4 @@ export function refundPurchase(ctx: WriteContext, command: RefundCommand, refund
     ctx.nowMs,
   );
   return { ...reply, recorded: true };
-}
-
-/** The tier follows the metrics without the refunded share (the review window's, with requalification on). */
-function lowerTierAfterRefund(ctx: WriteContext): void {
-  const { store, config } = ctx;
-  const counters = store.counters();
-  const metrics = config.requalification.enabled
-    ? store.windowMetrics(monthsAfter(new Date(ctx.nowMs), -config.requalification.windowMonths).getTime())
-    : { lifetimePoints: counters.lifetime_points, lifetimeSpendCents: counters.lifetime_spend_cents, visits: counters.visits };
-  const tier = tierAfterRefund(config.tiers, ctx.profile.tier, metrics);
-  if (!tier.downgraded) return;
-  const from = ctx.profile.tier;
-  ctx.setTier(tier.code);
-  ctx.emit("tier_changed", ctx.nowMs, { data: { from, to: tier.code, direction: "down", reason: "refund" } });
 }

@@ -65,7 +65,7 @@ export type RedeemCommand = WriteEnvelope & {
   unitReturned?: boolean;
 };
 
-export type AdjustCommand = WriteEnvelope & { points: number; reason: string };
+export type AdjustCommand = WriteEnvelope & { points: number; reason: string; qualifies?: boolean };
 
 /** A community action to credit: what rooms, chat callbacks, governance and operators send. */
 export type CommunityActionCommand = WriteEnvelope & { kind: string; sourceId: string; occurredAtMs?: number };

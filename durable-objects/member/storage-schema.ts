@@ -146,6 +146,37 @@ export const memberSchemaSteps: readonly string[] = [
   `CREATE INDEX community_credits_kind_at ON community_credits (kind, status, at_ms);`,
   // Community credits tell the read side in one coalesced snapshot a moment later, not one event each.
   `ALTER TABLE counters ADD COLUMN snapshot_due_ms INTEGER;`,
+  // Issue 20. Tiers follow the points: every change to tier-qualifying points is a row dated by when
+  // the points were earned (a takeback carries the date of what it takes back), so a review window
+  // and the all-time total read the same record. Rows from before: posted purchases and credits, and
+  // what else lifetime points held (qualifying adjustments) dated at 0, outside any window.
+  // A member is verified by a first qualifying action; owed referral payouts (and their reversals)
+  // wait in referral_outbox, where a refused one is parked with its reason, never dropped.
+  `CREATE TABLE qualifying_points (id INTEGER PRIMARY KEY AUTOINCREMENT, earned_at_ms INTEGER NOT NULL, delta INTEGER NOT NULL, ref TEXT);
+   CREATE INDEX qualifying_points_earned ON qualifying_points (earned_at_ms);
+   INSERT INTO qualifying_points (earned_at_ms, delta, ref) SELECT posts_at_ms, points - reversed_points, id FROM purchases WHERE status = 'posted';
+   INSERT INTO qualifying_points (earned_at_ms, delta, ref) SELECT at_ms, points, kind || ':' || source_id FROM community_credits WHERE status = 'credited';
+   INSERT INTO qualifying_points (earned_at_ms, delta, ref)
+     SELECT 0, lifetime_points - (SELECT COALESCE(SUM(delta), 0) FROM qualifying_points), 'before_issue_20' FROM counters
+     WHERE lifetime_points != (SELECT COALESCE(SUM(delta), 0) FROM qualifying_points);
+   ALTER TABLE counters ADD COLUMN verified_at_ms INTEGER;
+   ALTER TABLE counters ADD COLUMN referral_purchase_id TEXT;
+   UPDATE counters SET verified_at_ms = COALESCE(
+     (SELECT MIN(at_ms) FROM community_credits WHERE status = 'credited' AND kind IN ('voice_ama', 'live_event', 'chat_activity', 'governance_vote')),
+     (SELECT MIN(posts_at_ms) FROM purchases WHERE status = 'posted'));
+   CREATE TABLE referral_outbox (
+     referrer_id TEXT NOT NULL,
+     referred_id TEXT NOT NULL,
+     level INTEGER NOT NULL,
+     action TEXT NOT NULL,
+     owed_at_ms INTEGER NOT NULL,
+     parked_code TEXT,
+     parked_message TEXT,
+     parked_at_ms INTEGER,
+     PRIMARY KEY (referrer_id, referred_id, level, action)
+   );
+   INSERT INTO referral_outbox (referrer_id, referred_id, level, action, owed_at_ms) SELECT referrer_id, referred_id, level, 'pay', 0 FROM referral_sync;
+   DROP TABLE referral_sync;`,
 ];
 
 /** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */

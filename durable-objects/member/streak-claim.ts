@@ -1,15 +1,15 @@
 import { streakRulesOf, streakWarningsOf } from "../../domain/community/action-rules";
 import { decideStreakClaim, streakWarningTimes } from "../../domain/community/streak";
 import { localDay } from "../../domain/community/weekly-features";
-import { creditCommunity } from "./community-credit";
-import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
+import { type CreditReply, creditCommunity } from "./community-credit";
+import { type WriteContext, rejectWith } from "./write-context";
 
 /**
  * The daily streak: once per calendar day in the member's time zone. The claimed day is the credit's
  * source, so a retry (any key) never pays twice; the compounding reward and milestone bonus go
  * through the one community credit path (multipliers, debt, tier).
  */
-export function claimStreak(ctx: WriteContext): CommandReply & { replayed?: boolean } {
+export function claimStreak(ctx: WriteContext): CreditReply {
   const { store, config, profile } = ctx;
   if (!config.community) return rejectWith({ status: 422, code: "unknown_action", message: "This program has no daily streak (it has no community rules)" });
   const counters = store.counters();
@@ -20,7 +20,8 @@ export function claimStreak(ctx: WriteContext): CommandReply & { replayed?: bool
     streakRulesOf(config.community),
   );
   const nextClaimAt = new Date(decision.nextClaimAtMs).toISOString();
-  if (!decision.ok) return { status: 409, body: { error: { code: decision.code, message: decision.message, nextClaimAt } } };
+  // Time decides this refusal: not stored under the key, so the same key claims tomorrow.
+  if (!decision.ok) return { status: 409, body: { error: { code: decision.code, message: decision.message, nextClaimAt } }, transient: true };
   store.updateCounters({ streak_current: decision.current, streak_longest: decision.longest, streak_last_day: decision.day });
   const credited = creditCommunity(ctx, { kind: "daily_streak", sourceId: decision.day, occurredAtMs: ctx.nowMs, basePoints: decision.basePoints + decision.milestoneBonus });
   if (credited.status >= 300) {

@@ -1,9 +1,12 @@
 import { expiryApplies, inactivityDeadline, lotExpiresAt, warningAt } from "../../domain/ledger/expiry";
 import { creditAfterDebt } from "../../domain/ledger/credit";
-import { tierAfterPosting, tierAtReview, tierIndex } from "../../domain/tiers/qualification";
+import { meetsReferralSpend } from "../../domain/community/action-rules";
+import { tierAtReview, tierIndex } from "../../domain/tiers/qualification";
 import { monthsAfter } from "../../domain/time/calendar";
 import type { LotRow } from "./ledger-store";
 import { owePayoutToReferrer } from "./referral";
+import { raiseTierAfterCredit, tierMetrics } from "./tier-follows-points";
+import { verifyMember } from "./verification";
 import { emitStreakWarnings, nextStreakWarningMs } from "./streak-claim";
 import type { WriteContext } from "./write-context";
 
@@ -51,19 +54,17 @@ export function postDuePurchases(ctx: WriteContext): number {
       visits: counters.visits + 1,
     };
     store.updateCounters({ lifetime_points: metrics.lifetimePoints, lifetime_spend_cents: metrics.lifetimeSpendCents, visits: metrics.visits, debt: counters.debt - repaid });
+    store.recordQualifyingPoints(points, postedAtMs, purchase.id);
     store.bumpVenueStats(purchase.venue_id, { visits: 1, spendCents: spendCents });
-    // With requalification on, tiers follow the review window's activity, not all-time totals.
-    const requalifying = config.requalification.enabled;
-    const windowStart = monthsAfter(new Date(postedAtMs), -config.requalification.windowMonths).getTime();
-    const tier = tierAfterPosting(config.tiers, ctx.profile.tier, requalifying ? store.windowMetrics(windowStart) : metrics);
-    if (tier.upgraded) {
-      const from = ctx.profile.tier;
-      ctx.setTier(tier.code);
-      ctx.emit("tier_changed", postedAtMs, { data: { from, to: tier.code, direction: "up" } });
-    }
+    // The same window rule as every credit and review (with requalification on, the window's activity).
+    raiseTierAfterCredit(ctx, postedAtMs);
     ctx.emit("points_posted", postedAtMs, { data: { purchaseId: purchase.id, points, credited } });
-    // A venue member's first posted purchase is the referral's qualifying action (a refund before posting voids it).
-    owePayoutToReferrer(ctx);
+    // A venue member is verified by a first posted purchase (a refund before posting voids it); the
+    // referrer is paid on the first one that keeps the program's minimum spend.
+    if (!config.community) {
+      verifyMember(ctx);
+      if (meetsReferralSpend(config, spendCents)) owePayoutToReferrer(ctx, purchase.id);
+    }
   }
   return due.length;
 }
@@ -76,8 +77,7 @@ export function reviewTier(ctx: WriteContext): void {
   const counters = store.counters();
   let reviewAt = counters.next_review_ms ?? monthsAfter(new Date(ctx.profile.enrolledAt), policy.windowMonths).getTime();
   for (let reviews = 0; reviewAt <= ctx.nowMs && reviews < 12; reviews++) {
-    const windowMetrics = store.windowMetrics(monthsAfter(new Date(reviewAt), -policy.windowMonths).getTime());
-    const to = tierAtReview(config.tiers, ctx.profile.tier, windowMetrics, policy.maxDowngradeSteps);
+    const to = tierAtReview(config.tiers, ctx.profile.tier, tierMetrics(ctx, reviewAt), policy.maxDowngradeSteps);
     if (to !== ctx.profile.tier) {
       const from = ctx.profile.tier;
       ctx.setTier(to);

@@ -1,4 +1,3 @@
-import { checkOccurredAt } from "../../domain/ledger/purchase-window";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import { TtlCache } from "../cache/ttl-cache";
 import { ApiError } from "../errors/api-error";
@@ -28,19 +27,9 @@ const notAMember = <R extends { status: number; body: unknown }>(reply: R, membe
   return reply;
 };
 
-/** Kinds with their own path (joining, the streak claim, referral payouts): the actions route does not pay them. */
-export const reservedActionKinds = new Set(["join", "daily_streak", "referral", "referral_second_level"]);
-
-/** Credits a community action through the member's actor (the one credit path); answers carry the breakdown. */
+/** Credits a community action through the member's actor (the one credit path, which also refuses reserved kinds and times outside the window); answers carry the breakdown. */
 export async function creditAction(env: Env, memberId: string, action: { kind: string; sourceId: string; occurredAt?: string }, key: string) {
-  if (reservedActionKinds.has(action.kind)) {
-    throw new ApiError(422, "reserved_action", `"${action.kind}" is credited by its own path (joining, the streak claim, referral payouts), not as an action`);
-  }
-  const nowMs = Date.now();
-  const occurredAtMs = action.occurredAt ? Date.parse(action.occurredAt) : nowMs;
-  // Backdating past a week, or claiming the future, would dodge cooldowns and caps.
-  const refused = checkOccurredAt(new Date(occurredAtMs), new Date(nowMs));
-  if (refused) throw new ApiError(refused.status ?? 422, refused.code, refused.message.replace("purchase", "action"));
+  const occurredAtMs = action.occurredAt === undefined ? undefined : Date.parse(action.occurredAt);
   const program = await memberProgram(env, memberId);
   const hash = requestHash("community_action", memberId, action);
   const reply = await callActor(env.MEMBER, memberId, (member) =>

@@ -25,6 +25,9 @@ const AdjustmentSchema = z
       .refine((points) => points !== 0, "must not be 0: a credit is positive, a debit negative")
       .openapi({ example: 250 }),
     reason: z.string().trim().min(3).max(500).openapi({ description: "Why, in words customer service and the member will read", example: "Goodwill: order arrived cold" }),
+    qualifies: z.boolean().optional().openapi({
+      description: "Whether these points count toward tiers (default: the program's earn.adjustmentsQualify). A debit that qualifies takes earned points back: lifetime points fall and the tier is re-evaluated at once.",
+    }),
   })
   .strict()
   .openapi("Adjustment");
@@ -49,7 +52,7 @@ const adjust = createRoute({
   tags: ["Members"],
   summary: "Grant goodwill points or correct a mistake: a journal entry with its reason",
   description:
-    "A credit repays debt first; it counts toward tiers only when the program sets earn.adjustmentsQualify. A debit never overdraws (422 insufficient_points).",
+    "A credit repays debt first; it counts toward tiers when `qualifies` (default: the program's earn.adjustmentsQualify). A debit never overdraws (422 insufficient_points); a qualifying debit also lowers lifetime points and the tier at once.",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
   request: { params: IdParamsSchema, headers: RequiredKeyHeaderSchema, body: { required: true, content: { "application/json": { schema: AdjustmentSchema } } } },
