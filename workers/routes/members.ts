@@ -65,7 +65,11 @@ const enroll = createRoute({
 export const MemberViewSchema = MemberProfileSchema.extend({
   points: z.object({
     available: z.number().int(),
-    pending: z.number().int(),
+    pending: z.number().int().openapi({ description: "Not spendable yet: purchases waiting to post, and what an unverified member earned without effort (see unlock)" }),
+    unlock: z
+      .object({ points: z.number().int(), message: z.string() })
+      .nullable()
+      .openapi({ description: "Points held until the member's first qualifying action (§7a: an AMA, an event or chat; a venue member's first purchase), and what unlocks them" }),
     lifetime: z.number().int(),
     debt: z.number().int().openapi({ description: "Refunded points the balance could not cover; repaid from future earnings" }),
     pendingPostings: z
@@ -77,7 +81,7 @@ export const MemberViewSchema = MemberProfileSchema.extend({
   lifetimeSpendCents: z.number().int(),
   streak: z
     .object({ current: z.number().int(), longest: z.number().int(), lastClaimDay: z.string().nullable().openapi({ description: "YYYY-MM-DD in the member's time zone" }) })
-    .openapi({ description: "The daily streak (community programs)" }),
+    .openapi({ description: "The daily streak (community programs); current is 0 once a local day was missed" }),
   week: z
     .object({
       week: z.string().openapi({ example: "2026-W48" }),
@@ -87,7 +91,10 @@ export const MemberViewSchema = MemberProfileSchema.extend({
     })
     .nullable()
     .openapi({ description: "Community programs: this ISO week (member's zone), its active features and the cross-feature multiplier" }),
-  referrals: z.object({ count: z.number().int(), pointsEarned: z.number().int() }).openapi({ description: "Members this member referred who completed their first qualifying action, and the points earned from referrals (both levels)" }),
+  verified: z.boolean().openapi({ description: "Whether the member's first qualifying action happened (§7a); until then effortless credits are held" }),
+  referrals: z
+    .object({ count: z.number().int(), pending: z.number().int(), pointsEarned: z.number().int() })
+    .openapi({ description: "count: referred members who completed their first qualifying action; pending: referred members who joined and have not yet; pointsEarned: points paid for referrals (both levels)" }),
   nextTier: z.array(
     z.object({ tier: z.string(), metric: z.enum(["lifetimePoints", "lifetimeSpendCents", "visits"]), current: z.number(), required: z.number(), remaining: z.number() }),
   ),
