@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { call, createProgram } from "../../test/api";
@@ -15,12 +15,20 @@ async function communityMember(overrides?: object, timezone?: string) {
 const act = (memberId: string, body: object, key = newKey("act")) => call("POST", `/v1/members/${memberId}/actions`, { body, headers: { "Idempotency-Key": key } });
 
 describe("community actions", () => {
-  it("pays the join bonus when a member joins a community program, through the journal", async () => {
+  it("holds the join bonus as pending until the member's first qualifying action, which posts it in its own transaction", async () => {
     const { memberId } = await communityMember();
     const view = (await call("GET", `/v1/members/${memberId}`)).json;
-    expect(view.points).toMatchObject({ available: 100, lifetime: 100 });
-    const ledger = (await call("GET", `/v1/members/${memberId}/ledger`)).json;
-    expect(ledger.entries[0]).toMatchObject({ kind: "action", delta: 100, detail: { kind: "join", sourceId: "join", base: 100, tierMultiplier: 1, weeklyMultiplier: 1 } });
+    expect(view.verified).toBe(false);
+    expect(view.points).toMatchObject({ available: 0, pending: 100, lifetime: 0, unlock: { points: 100, message: "Attend an AMA, an event or chat to unlock these points" } });
+    const held = (await call("GET", `/v1/members/${memberId}/ledger`)).json;
+    expect(held.entries[0]).toMatchObject({ kind: "action", delta: 0, pendingDelta: 100, detail: { kind: "join", sourceId: "join", base: 100, held: true } });
+    // A vote is a qualifying kind: it pays and posts the join bonus with it.
+    const vote = await act(memberId, { kind: "governance_vote", sourceId: "proposal-1" });
+    expect(vote.json).toMatchObject({ points: 5, balance: 105, verified: true });
+    const after = (await call("GET", `/v1/members/${memberId}`)).json;
+    expect([after.verified, after.points.available, after.points.pending, after.points.lifetime, after.points.unlock]).toEqual([true, 105, 0, 105, null]);
+    const posted = (await call("GET", `/v1/members/${memberId}/ledger`)).json;
+    expect(posted.entries[0]).toMatchObject({ kind: "action", delta: 100, pendingDelta: -100, detail: { kind: "join", released: true } });
   });
 
   it("credits once per source, answers the breakdown, and names its rejections: cooldown, daily cap, unknown kind, not a member", async () => {
@@ -58,13 +66,15 @@ describe("community actions", () => {
     expect([stranger.status, stranger.json.error.code]).toEqual([404, "not_a_member"]);
     const backdated = await act(memberId, { kind: "live_event", sourceId: "event-old", occurredAt: hoursAgo(24 * 8) });
     expect([backdated.status, backdated.json.error.code]).toEqual([422, "occurred_at_too_old"]);
-    const reused = await act(memberId, { kind: "live_event", sourceId: "event-2" }, "act-reused");
+    // A refusal that does not depend on time is kept under its key; a cooldown is not (see the actor's tests).
+    const reused = await act(memberId, { kind: "dance_off", sourceId: "event-2" }, "act-reused");
     const reusedAgain = await act(memberId, { kind: "live_event", sourceId: "event-3" }, "act-reused");
     expect([reused.status, reusedAgain.status, reusedAgain.json.error.code]).toEqual([422, 422, "idempotency_key_reused"]);
   });
 
   it("takes operators' custom kinds, and community points qualify for tiers at once", async () => {
-    const { memberId } = await communityMember({ community: { actions: { attended_meetup: { points: 420, cooldownMinutes: 0 } } } });
+    // The program names the meetup as a qualifying kind, so it verifies the member and posts the held join bonus.
+    const { memberId } = await communityMember({ community: { actions: { attended_meetup: { points: 420, cooldownMinutes: 0 } }, qualifyingKinds: ["attended_meetup"] } });
     const meetup = await act(memberId, { kind: "attended_meetup", sourceId: "meetup-2026-11-27" });
     expect(meetup.json).toMatchObject({ points: 420, tier: "SILVER", balance: 520 });
     const view = (await call("GET", `/v1/members/${memberId}`)).json;
@@ -89,14 +99,18 @@ describe("community actions", () => {
     expect(view.streak).toMatchObject({ current: 1, longest: 1 });
   });
 
-  it("tells the read side of a burst of credits in one coalesced snapshot, from the member's alarm", async () => {
-    const { memberId } = await communityMember({ community: { actions: { quick: { points: 7, cooldownMinutes: 0 } } } });
+  it("tells the read side of a burst of credits in one coalesced snapshot, from the member's alarm 2 s later", async () => {
+    const { memberId } = await communityMember({ community: { actions: { quick: { points: 7, cooldownMinutes: 0 } }, qualifyingKinds: ["quick"] } });
     for (let index = 0; index < 5; index++) expect((await act(memberId, { kind: "quick", sourceId: `burst-${index}` })).status).toBe(201);
     const stub = env.MEMBER.getByName(memberId);
-    const unsent = () => runInDurableObject(stub, (_member, state) => state.storage.sql.exec<{ kind: string }>("SELECT json_extract(payload, '$.kind') AS kind FROM outbox").toArray().map((row) => row.kind));
-    expect((await unsent()).filter((kind) => kind === "points_credited")).toEqual([]);
-    await stub.processDue(Date.now() + 5_000);
-    expect((await unsent()).filter((kind) => kind === "points_credited")).toHaveLength(1);
+    const snapshots = async () =>
+      (await runInDurableObject(stub, (_member, state) => state.storage.sql.exec<{ kind: string }>("SELECT json_extract(payload, '$.kind') AS kind FROM outbox").toArray())).filter((row) => row.kind === "points_credited");
+    expect(await snapshots()).toEqual([]);
+    // The burst set the member's alarm for the snapshot, no later than 2 s after it.
+    expect(await runInDurableObject(stub, (_member, state) => state.storage.getAlarm())).toBeLessThanOrEqual(Date.now() + 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await snapshots()).toHaveLength(1);
     await vi.waitFor(async () => expect(await projectedBalance(memberId)).toBe(135), { timeout: 4_000 });
   });
 });
