@@ -4,13 +4,16 @@ import { call, createProgram, createVenue, issueVenueKey } from "../../test/api"
 import { appOrigin } from "../../test/sessions";
 import { communityEnrollmentsPerVenueKey, signInLimits } from "../middleware/rate-limit";
 
+/** What a sign-in needs of a wallet (ethers' random wallets are HD wallets, not `Wallet`). */
+type WalletSigner = { address: string; signMessage(message: string): Promise<string> };
+
 let networks = 0;
 /** A client address no other test uses, so each test starts with empty buckets. */
 const freshClient = () => `198.51.${100 + Math.floor(++networks / 250)}.${networks % 250}`;
 
 const guessLink = (ip: string, attempt: number) => call("POST", "/v1/auth/login-links/use", { token: null, body: { token: `guess-${attempt}-0000000000000000` }, headers: { "CF-Connecting-IP": ip } });
 
-async function signInWallet(programId: string, wallet: Wallet, ip: string) {
+async function signInWallet(programId: string, wallet: WalletSigner, ip: string) {
   const headers = { "CF-Connecting-IP": ip };
   const issued = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId, address: wallet.address }, headers });
   if (issued.status !== 201) return issued;

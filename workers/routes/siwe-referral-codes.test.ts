@@ -4,7 +4,10 @@ import { call, createProgram } from "../../test/api";
 import { memberView } from "../../test/ledger";
 import { appOrigin, fromNewClient, sessionCookieOf } from "../../test/sessions";
 
-async function signedSignIn(programId: string, wallet: Wallet) {
+/** What a sign-in needs of a wallet (ethers' random wallets are HD wallets, not `Wallet`). */
+type WalletSigner = { address: string; signMessage(message: string): Promise<string> };
+
+async function signedSignIn(programId: string, wallet: WalletSigner) {
   const issued = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId, address: wallet.address }, headers: fromNewClient() });
   return { message: issued.json.message as string, signature: await wallet.signMessage(issued.json.message) };
 }

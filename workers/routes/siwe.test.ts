@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { SiweMessage } from "siwe";
 import { describe, expect, it } from "vitest";
 import { call, createProgram } from "../../test/api";
-import { silentChainUrl } from "../../test/fake-chain";
+import { contractWallet, silentChainUrl } from "../../test/fake-chain";
 import { fromNewClient } from "../../test/sessions";
 import { checkSignIn } from "../sessions/siwe";
 import { chainCallTimeoutMs } from "../sessions/siwe-signature";
@@ -155,5 +155,14 @@ describe("Sign-In with Ethereum", () => {
     const { message, signature } = await wrongSignature();
     const refused = await verify(message, signature);
     expect([refused.status, refused.json.error.code]).toEqual([401, "siwe_invalid_signature"]);
+  });
+
+  it("signs in a contract wallet (EIP-1271) when its owner signed, and refuses another key's signature", async () => {
+    const program = await createProgram("Nebula", "community");
+    const message = messageFor(contractWallet, (await nonceFor(program.id)).nonce);
+    const stranger = await verify(message, await Wallet.createRandom().signMessage(message));
+    expect([stranger.status, stranger.json.error.code]).toEqual([401, "siwe_invalid_signature"]);
+    const signedIn = await verify(message, await contractWallet.owner.signMessage(message));
+    expect([signedIn.status, signedIn.json.address]).toEqual([200, contractWallet.address]);
   });
 });

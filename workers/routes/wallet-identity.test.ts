@@ -5,7 +5,10 @@ import { call, createProgram, createVenue, issueVenueKey } from "../../test/api"
 import { appOrigin, fromNewClient, sessionCookieOf } from "../../test/sessions";
 import { referrerFor } from "../members/referral-check";
 
-async function signInWallet(programId: string, wallet: Wallet, referralCode?: string) {
+/** What a sign-in needs of a wallet (ethers' random wallets are HD wallets, not `Wallet`). */
+type WalletSigner = { address: string; signMessage(message: string): Promise<string> };
+
+async function signInWallet(programId: string, wallet: WalletSigner, referralCode?: string) {
   const issued = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId, address: wallet.address }, headers: fromNewClient() });
   const body = { message: issued.json.message, signature: await wallet.signMessage(issued.json.message), referralCode };
   return call("POST", "/v1/auth/siwe/verify", { token: null, body, headers: fromNewClient() });
