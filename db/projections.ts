@@ -9,10 +9,12 @@ export type ReadSideDb = DrizzleD1Database<Record<string, never>> | LibSQLDataba
 
 /**
  * Applies member events to the projections in one batch. Snapshots carry the member's sequence
- * number and only a newer one overwrites; settlements insert once by id. So any number of
+ * number and only a newer one overwrites (unless `overwrite`: a rebuild); settlements insert once by id. So any number of
  * redeliveries, in any order, leave the same tables as one in-order delivery.
  */
-export async function applyMemberEvents(db: ReadSideDb, events: readonly MemberEvent[]): Promise<void> {
+export async function applyMemberEvents(db: ReadSideDb, events: readonly MemberEvent[], options: { overwrite?: boolean } = {}): Promise<void> {
+  // A rebuild from the actor overwrites whatever sequence the row says: the actor is the truth.
+  const newer = (stored: typeof memberBalances.lastSeq | typeof memberVenueStats.lastSeq) => (options.overwrite ? undefined : sql`excluded.last_seq > ${stored}`);
   const statements = events.flatMap((event) => [
     db
       .insert(memberBalances)
@@ -28,7 +30,7 @@ export async function applyMemberEvents(db: ReadSideDb, events: readonly MemberE
           debt: sql`excluded.debt`,
           lastSeq: sql`excluded.last_seq`,
         },
-        setWhere: sql`excluded.last_seq > ${memberBalances.lastSeq}`,
+        setWhere: newer(memberBalances.lastSeq),
       }),
     ...event.venues.map((venue) =>
       db
@@ -37,7 +39,7 @@ export async function applyMemberEvents(db: ReadSideDb, events: readonly MemberE
         .onConflictDoUpdate({
           target: [memberVenueStats.memberId, memberVenueStats.venueId],
           set: { visits: sql`excluded.visits`, spendCents: sql`excluded.spend_cents`, lastSeq: sql`excluded.last_seq` },
-          setWhere: sql`excluded.last_seq > ${memberVenueStats.lastSeq}`,
+          setWhere: newer(memberVenueStats.lastSeq),
         }),
     ),
     ...event.settlements.map((settlement) => db.insert(settlements).values(settlement).onConflictDoNothing()),

@@ -4,10 +4,13 @@ import type { AppEnv } from "../app-env";
 import { requireAuth } from "../auth/require-auth";
 import { requireMember } from "../auth/require-member";
 import { claimStreak, creditAction } from "../community/community-calls";
+import { ApiError } from "../errors/api-error";
 import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { readIdempotencyKey, requireIdempotencyKey } from "../idempotency/idempotency-key";
+import { callActor } from "../ledger/call-actor";
 import { actorReply } from "../ledger/contexts";
+import { requireMemberId } from "../members/member-id";
 import { IdParamsSchema, memberSecurity, operatorSecurity } from "../schemas/common";
 import { RequiredKeyHeaderSchema } from "../schemas/ledger";
 import { signedInMember } from "./me";
@@ -34,8 +37,42 @@ export const ActionResultSchema = z
     repaidDebt: z.number().int(),
     balance: z.number().int(),
     tier: z.string(),
+    verified: z.literal(true).optional().openapi({ description: "This credit was the member's first qualifying action (§7a): the points held until now posted with it" }),
+    pending: z
+      .object({ code: z.literal("unverified_member"), message: z.string() })
+      .optional()
+      .openapi({ description: "The member is not verified yet: these points are held as pending (not spendable, not counted toward tiers) until a qualifying action" }),
   })
   .openapi("ActionResult");
+
+const ReferralPayoutSchema = z
+  .object({
+    referrerId: z.string(),
+    referredMemberId: z.string(),
+    level: z.union([z.literal(1), z.literal(2)]),
+    action: z.enum(["pay", "reverse", "pending"]),
+    owedAt: z.string(),
+    parked: z
+      .object({ code: z.string().nullable(), message: z.string().nullable(), at: z.string() })
+      .nullable()
+      .openapi({ description: "The referrer's actor refused it (a refusal a retry cannot change): kept here for an operator, never dropped" }),
+  })
+  .openapi("ReferralPayout");
+
+const referralPayouts = createRoute({
+  operationId: "memberReferralPayouts",
+  method: "get",
+  path: "/{id}/referral-payouts",
+  tags: ["Community"],
+  summary: "Referral payouts (and reversals) the member still owes its referrers, and those parked with the refusal (operator)",
+  security: operatorSecurity,
+  middleware: [requireAuth({ operator: true })] as const,
+  request: { params: IdParamsSchema },
+  responses: {
+    200: { description: "Owed and parked referral messages, oldest first (up to 200)", content: { "application/json": { schema: z.object({ payouts: z.array(ReferralPayoutSchema) }) } } },
+    ...errorResponses(401, 403, 404),
+  },
+});
 
 const StreakResultSchema = ActionResultSchema.extend({
   streak: z.object({ current: z.number().int(), longest: z.number().int(), day: z.string(), milestoneBonus: z.number().int(), nextClaimAt: z.string() }),
@@ -103,4 +140,11 @@ myStreakRoutes.openapi(myStreakClaim, async (c) => {
   const member = signedInMember(c.get("principal"));
   const reply = await claimStreak(c.env, member.memberId, undefined);
   return c.json(actorReply<z.infer<typeof StreakResultSchema>>(c, reply), 201);
+});
+
+communityActionRoutes.openapi(referralPayouts, async (c) => {
+  const { id } = c.req.valid("param");
+  const payouts = await callActor(c.env.MEMBER, requireMemberId(id), (member) => member.referralPayouts());
+  if (!payouts) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  return c.json({ payouts }, 200);
 });

@@ -24,7 +24,7 @@ const rebuildProjection = createRoute({
   tags: ["Members"],
   summary: "Rewrite the member's read-side rows (balance, venue stats, settlements) from its actor",
   description:
-    "For a read side that lost an event (one that went to the dead-letter queue, or an incident). Safe to repeat: balances keep the newest snapshot and settlements insert once by id.",
+    "For a read side that lost an event (one that went to the dead-letter queue, or an incident). It overwrites the balance and venue rows with the actor's current snapshot whatever sequence they hold; safe to repeat: settlements insert once by id.",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
   request: { params: IdParamsSchema },
