@@ -61,6 +61,9 @@ describe("Sign-In with Ethereum", () => {
     expect(parsed).toMatchObject({ domain: "loyalty.test", uri: "https://loyalty.test", chainId: 31337, nonce: issued.json.nonce, address: wallet.address, statement: "Sign in to Nebula." });
     const signedIn = await verify(issued.json.message, await wallet.signMessage(issued.json.message));
     expect(signedIn.status).toBe(200);
+    const oddCase = `0x${wallet.address.slice(2, 22).toLowerCase()}${wallet.address.slice(22).toUpperCase()}`;
+    const oddCaseNonce = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId: program.id, address: oddCase }, headers: fromNewClient() });
+    expect([oddCaseNonce.status, new SiweMessage(oddCaseNonce.json.message).address]).toEqual([201, wallet.address]);
     const badAddress = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId: program.id, address: "0x123" }, headers: fromNewClient() });
     expect([badAddress.status, badAddress.json.error.code]).toEqual([422, "validation_failed"]);
   });

@@ -8,6 +8,9 @@ import { ApiError } from "../errors/api-error";
 import { chainUnavailable, checkSignInSignature } from "./siwe-signature";
 
 export const nonceLifetimeMs = 5 * 60_000;
+
+/** EIP-55 form of an address typed in any case (getAddress refuses a mixed case that is not a valid checksum). */
+const checksummed = (address: string) => getAddress(address.toLowerCase());
 /** Device clocks drift: a message issued up to this far ahead of ours is accepted, no further. */
 export const issuedAtSkewMaxMs = 5 * 60_000;
 
@@ -18,7 +21,7 @@ export const issuedAtSkewMaxMs = 5 * 60_000;
 export async function issueNonce(db: D1Database, programId: string, address: string | null, nowMs: number) {
   const nonce = generateNonce();
   const expiresAtMs = nowMs + nonceLifetimeMs;
-  await drizzle(db).insert(siweNonces).values({ nonce, programId, expiresAtMs, address: address === null ? null : getAddress(address) });
+  await drizzle(db).insert(siweNonces).values({ nonce, programId, expiresAtMs, address: address === null ? null : checksummed(address) });
   return { nonce, expiresAtMs };
 }
 
@@ -30,7 +33,7 @@ export function signInMessage(env: Pick<Env, "APP_ORIGIN" | "CHAIN_ID">, address
   const origin = new URL(env.APP_ORIGIN);
   return new SiweMessage({
     domain: origin.host,
-    address: getAddress(address),
+    address: checksummed(address),
     statement: signInStatement(programName),
     uri: origin.origin,
     version: "1",
