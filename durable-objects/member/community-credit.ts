@@ -8,7 +8,7 @@ import { purchaseFutureSkewMaxMs } from "../../domain/ledger/purchase-window";
 import type { ActionRule } from "../../domain/community/action-rules";
 import type { Counters } from "./ledger-store";
 import { raiseTierAfterCredit } from "./tier-follows-points";
-import { verifyMember } from "./verification";
+import { heldPoints, verifyMember } from "./verification";
 import type { CommandReply, WriteContext } from "./write-context";
 
 /** One community credit to decide: its kind, the source that pays once (AMA id, event id, chat day…), and when. */
@@ -103,7 +103,7 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Cre
       repaidDebt: repaid,
       balance,
       tier: ctx.profile.tier,
-      ...(held ? { pending: { code: "unverified_member", message: unlockMessage(config) } } : {}),
+      ...(held ? { pending: { code: "unverified_member", message: unlockMessage(config, heldPoints(ctx)) } } : {}),
       ...(verifies ? { verified: true } : {}),
       ...(credit.capped ? { capped: { code: "referral_daily_cap_reached", message: "The receiver's daily referral cap was reached: recorded, paid nothing" } } : {}),
     },
@@ -125,8 +125,8 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Cre
 }
 
 /** What unlocks a member's held points, in words for the member (the dashboard and the API say the same). */
-export function unlockMessage(config: WriteContext["config"]): string {
-  return config.community ? "Attend an AMA, an event or chat to unlock these points" : "Your first purchase unlocks these points";
+export function unlockMessage(config: WriteContext["config"], points: number): string {
+  return config.community ? `Attend an AMA, an event or chat to unlock ${points} points` : `Your first purchase unlocks ${points} points`;
 }
 
 /** The accepted credits of `kind` the decision needs: near the credit's time, and per day for the days a retry could land on. */

@@ -33,7 +33,7 @@ describe("defect 3: what a free wallet earns without a human act stays pending",
     const before = await viewAt(member, "2026-11-10T10:00:00Z");
     // 100 join + the streak's 0,1,1,2,2,3,3+50,4,4,5 = 175 held.
     expect([before.verified, before.points.available, before.points.lifetime, before.points.pending, before.tier]).toEqual([false, 0, 0, 175, "BRONZE"]);
-    expect(before.points.unlock).toEqual({ points: 175, message: "Attend an AMA, an event or chat to unlock these points" });
+    expect(before.points.unlock).toEqual({ points: 175, message: "Attend an AMA, an event or chat to unlock 175 points" });
     const chat = await asOfNow(member, "chat_activity", "chat-2026-11-10", "2026-11-10T12:00:00Z");
     expect(body(chat)).toMatchObject({ verified: true, balance: 175 + body(chat).points });
     const after = await viewAt(member, "2026-11-10T12:00:00Z");

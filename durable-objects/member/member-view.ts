@@ -35,7 +35,7 @@ export function memberView(store: LedgerStore, profile: MemberProfile, config: P
     points: {
       available: store.balance(),
       pending: store.pendingPoints() + held,
-      unlock: held > 0 && config ? { points: held, message: unlockMessage(config) } : null,
+      unlock: held > 0 && config ? { points: held, message: unlockMessage(config, held) } : null,
       pendingPostings,
       lifetime: counters.lifetime_points,
       debt: counters.debt,

@@ -22,6 +22,12 @@ export function DashboardPage({ data, appOrigin, nowMs }: DashboardProps) {
           {points(member.points.available)}
         </p>
         {member.points.debt > 0 && <p class="muted">{points(member.points.debt)} owed from a refund come out of your next earnings.</p>}
+        {/* Points held until the member's first qualifying action (§7a): say what unlocks them. */}
+        {member.points.unlock && (
+          <p class="notice" data-testid="unlock-points">
+            {member.points.unlock.message}.
+          </p>
+        )}
         {/* Community points arrive at once: a community member sees no pending section unless something is. */}
         {member.week !== null && member.points.pendingPostings.length === 0 ? null : <h2>Pending</h2>}
         {member.points.pendingPostings.length === 0 ? (
@@ -131,6 +137,7 @@ export function DashboardPage({ data, appOrigin, nowMs }: DashboardProps) {
         </p>
         <p data-testid="referral-count">
           {member.referrals.count === 1 ? "1 friend joined" : `${member.referrals.count} friends joined`}, {points(member.referrals.pointsEarned)} earned from referrals.
+          {member.referrals.pending > 0 && ` ${member.referrals.pending === 1 ? "1 more friend has" : `${member.referrals.pending} more friends have`} signed up: you are paid once they ${member.week !== null ? "attend an AMA, an event or chat" : "make a first purchase of $10 or more"}.`}
         </p>
         <label for="referral-link">Your referral link</label>
         <input id="referral-link" readonly value={referralLink} />

@@ -19,7 +19,7 @@ describe("community actions", () => {
     const { memberId } = await communityMember();
     const view = (await call("GET", `/v1/members/${memberId}`)).json;
     expect(view.verified).toBe(false);
-    expect(view.points).toMatchObject({ available: 0, pending: 100, lifetime: 0, unlock: { points: 100, message: "Attend an AMA, an event or chat to unlock these points" } });
+    expect(view.points).toMatchObject({ available: 0, pending: 100, lifetime: 0, unlock: { points: 100, message: "Attend an AMA, an event or chat to unlock 100 points" } });
     const held = (await call("GET", `/v1/members/${memberId}/ledger`)).json;
     expect(held.entries[0]).toMatchObject({ kind: "action", delta: 0, pendingDelta: 100, detail: { kind: "join", sourceId: "join", base: 100, held: true } });
     // A vote is a qualifying kind: it pays and posts the join bonus with it.
