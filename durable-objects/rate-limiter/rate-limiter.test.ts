@@ -37,5 +37,8 @@ describe("the rate limiter actor", () => {
     expect(await runDurableObjectAlarm(limiter)).toBe(true);
     const tables = await runInDurableObject(limiter, (_instance, state) => state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'fixed_window'").toArray());
     expect(tables).toEqual([]);
+    // The same live instance counts again from zero.
+    expect((await limiter.hit(1, windowMs, Date.now())).allowed).toBe(true);
+    expect((await limiter.hit(1, windowMs, Date.now())).allowed).toBe(false);
   });
 });

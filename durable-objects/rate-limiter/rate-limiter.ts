@@ -11,13 +11,10 @@ type WindowRow = { started_at_ms: number; count: number };
  * The alarm deletes the window once it has elapsed, so idle subjects leave nothing behind.
  */
 export class RateLimiter extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS fixed_window (id INTEGER PRIMARY KEY CHECK (id = 1), started_at_ms INTEGER NOT NULL, count INTEGER NOT NULL)");
-  }
-
   /** Counts one hit at `nowMs` against `limit` per `windowMs`; a refused hit is not counted. */
   async hit(limit: number, windowMs: number, nowMs = Date.now()): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    // Here rather than in the constructor: the alarm's deleteAll drops the table under a live instance.
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS fixed_window (id INTEGER PRIMARY KEY CHECK (id = 1), started_at_ms INTEGER NOT NULL, count INTEGER NOT NULL)");
     const [row] = this.ctx.storage.sql.exec<WindowRow>("SELECT started_at_ms, count FROM fixed_window WHERE id = 1").toArray();
     const before: WindowState | null = row ? { startedAtMs: row.started_at_ms, count: row.count } : null;
     const result = hitWindow(before, limit, windowMs, nowMs);
