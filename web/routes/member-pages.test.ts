@@ -130,6 +130,8 @@ describe("member portal pages", () => {
     expect(before).toContain("Claim today&#39;s streak");
     expect(before).toContain('data-testid="week-multiplier">1×');
     expect(before).toContain("0 friends joined, 0 points earned from referrals");
+    // The join bonus is held until a first AMA, event or chat (§7a), and the page says so.
+    expect(before).toContain('data-testid="unlock-points">Attend an AMA, an event or chat to unlock 100 points.');
     expect(before).toContain('href="/access"');
     const claimed = await call("POST", "/streak/claim", { token: null, headers: formHeaders(cookie) });
     expect([claimed.status, claimed.headers.get("Location")]).toEqual([303, "/#streak"]);
@@ -140,8 +142,8 @@ describe("member portal pages", () => {
     expect(after).toContain('data-testid="streak-days">1 day');
     const access = (await call("GET", "/access", { token: null, headers: { Cookie: cookie } })).json as string;
     expect(access).toContain("#general");
-    expect(access).toContain("reach SILVER: 400 points to go");
+    expect(access).toContain("reach SILVER: 500 points to go");
     expect(access).toContain("Vote in governance");
-    expect(access).toContain("reach GOLD: 1,900 points to go");
+    expect(access).toContain("reach GOLD: 2,000 points to go");
   });
 });
