@@ -22,6 +22,8 @@ export default defineConfig(async () => ({
                 LEDGER_MODEL_SEED: process.env.LEDGER_MODEL_SEED ?? "",
                 LEDGER_MODEL_PATH: process.env.LEDGER_MODEL_PATH ?? "",
                 LEDGER_MODEL_REPLAY_PATH: process.env.LEDGER_MODEL_REPLAY_PATH ?? "",
+                // The community economy property (workers/routes/community-economy.test.ts): more runs.
+                COMMUNITY_ECONOMY_RUNS: process.env.COMMUNITY_ECONOMY_RUNS ?? "",
               },
               outboundService: testOutbound,
             },

@@ -61,7 +61,7 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Cre
   const weekly = weeklyMultiplier(features.length, config.community?.weeklyFeatureMultipliers ?? [1]);
   const base = credit.capped ? 0 : (credit.basePoints ?? rule!.points);
   const earned = communityPoints(base, tierMultiplier, weekly);
-  const held = counters.verified_at_ms === null && isEffortless(credit.kind) && earned.points > 0;
+  const held = counters.verified_at_ms === null && isEffortless(credit.kind);
   const ref = `${credit.kind}:${credit.sourceId}`;
   // The read side hears of credits in one snapshot a moment later (a burst of credits is one event).
   const snapshotDueMs = counters.snapshot_due_ms ?? ctx.nowMs + snapshotCoalesceMs;
