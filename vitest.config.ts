@@ -3,38 +3,43 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { fakeChainUrl, testOutbound } from "./test/fake-chain";
 
+/** A project that runs inside workerd with the worker's real bindings (wrangler.toml) and the test settings. */
+async function workerdProject(name: string, include: string[]) {
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")),
+            OPERATOR_TOKEN: "test-operator-token",
+            APP_ORIGIN: "https://loyalty.test",
+            // A chain that answers alike on every machine (test/fake-chain.ts); outbound fetches go through it.
+            CHAIN_RPC_URL: fakeChainUrl,
+            // The ledger model test: more runs, or a failing run replayed (workers/routes/ledger-model.test.ts).
+            LEDGER_MODEL_RUNS: process.env.LEDGER_MODEL_RUNS ?? "",
+            LEDGER_MODEL_SEED: process.env.LEDGER_MODEL_SEED ?? "",
+            LEDGER_MODEL_PATH: process.env.LEDGER_MODEL_PATH ?? "",
+            LEDGER_MODEL_REPLAY_PATH: process.env.LEDGER_MODEL_REPLAY_PATH ?? "",
+            // The community economy property (workers/routes/community-economy.test.ts): more runs.
+            COMMUNITY_ECONOMY_RUNS: process.env.COMMUNITY_ECONOMY_RUNS ?? "",
+            // The bench's bot-farm figure (bench/bot-farm.test.ts): how many fresh wallets.
+            BENCH_FARM_WALLETS: process.env.BENCH_FARM_WALLETS ?? "",
+          },
+          outboundService: testOutbound,
+        },
+      }),
+    ],
+    test: { name, include, setupFiles: ["./test/apply-migrations.ts"] },
+  };
+}
+
 export default defineConfig(async () => ({
   test: {
     projects: [
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")),
-                OPERATOR_TOKEN: "test-operator-token",
-                APP_ORIGIN: "https://loyalty.test",
-                // A chain that answers alike on every machine (test/fake-chain.ts); outbound fetches go through it.
-                CHAIN_RPC_URL: fakeChainUrl,
-                // The ledger model test: more runs, or a failing run replayed (workers/routes/ledger-model.test.ts).
-                LEDGER_MODEL_RUNS: process.env.LEDGER_MODEL_RUNS ?? "",
-                LEDGER_MODEL_SEED: process.env.LEDGER_MODEL_SEED ?? "",
-                LEDGER_MODEL_PATH: process.env.LEDGER_MODEL_PATH ?? "",
-                LEDGER_MODEL_REPLAY_PATH: process.env.LEDGER_MODEL_REPLAY_PATH ?? "",
-                // The community economy property (workers/routes/community-economy.test.ts): more runs.
-                COMMUNITY_ECONOMY_RUNS: process.env.COMMUNITY_ECONOMY_RUNS ?? "",
-              },
-              outboundService: testOutbound,
-            },
-          }),
-        ],
-        test: {
-          name: "workerd",
-          include: ["workers/**/*.test.ts", "durable-objects/**/*.test.ts", "domain/**/*.test.ts", "web/**/*.test.{ts,tsx}"],
-          setupFiles: ["./test/apply-migrations.ts"],
-        },
-      },
+      await workerdProject("workerd", ["workers/**/*.test.ts", "durable-objects/**/*.test.ts", "domain/**/*.test.ts", "web/**/*.test.{ts,tsx}"]),
+      // Only `npm run bench` (BENCH_ONLY=farm) asks for the bot-farm figure; `npm test` does not run it.
+      ...(process.env.BENCH_FARM === "1" ? [await workerdProject("bench-farm", ["bench/**/*.test.ts"])] : []),
       {
         test: {
           name: "node",

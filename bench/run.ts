@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { actionFigures, actionOptions } from "./action-figures";
+import { botFarm, printBotFarm } from "./bot-farm";
 import { type BenchClient, benchClient } from "./client";
 import { flashDrop, flashDropOptions, printFlashDrop } from "./flash-drop";
 import { startWorker } from "./harness";
@@ -10,9 +11,9 @@ import { signInFigures, signInOptions } from "./sign-in-figures";
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
- * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin` or `BENCH_ONLY=flash` runs one group of figures.
+ * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash` or `BENCH_ONLY=farm` runs one group of figures.
  */
-const groups = ["purchase", "action", "signin", "flash"] as const;
+const groups = ["purchase", "action", "signin", "flash", "farm"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
 const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
@@ -75,10 +76,19 @@ if (flashOptions) {
   result.flashDrop = flash;
   flashFailed = !flash.meetsTarget;
 }
+let farmFailed = false;
+if (runs("farm")) {
+  // Not on a wrangler dev: the farm's 30 days need the members' clocks (see bench/bot-farm.ts).
+  const farm = await botFarm();
+  printBotFarm(farm);
+  result.botFarm = farm;
+  farmFailed = !farm.meetsTarget;
+}
 
 mkdirSync("bench/results", { recursive: true });
 // A partial run keeps its own file, so it never overwrites the last full run's figures.
 writeFileSync(`bench/results/${only === undefined ? "latest" : `latest-${only}`}.json`, JSON.stringify(result, null, 2));
 if (failures > 0) console.error(`${failures} requests failed`);
 if (flashFailed) console.error("flash drop: the answers were not exactly the reward's units issued and the rest out_of_stock (see above)");
-process.exit(failures > 0 || flashFailed ? 1 : 0);
+if (farmFailed) console.error("bot farm: the farm earned more than 1% of an honest member per account-hour (see above)");
+process.exit(failures > 0 || flashFailed || farmFailed ? 1 : 0);
