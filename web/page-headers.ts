@@ -33,6 +33,8 @@ const referencePath = "/docs";
  */
 export const pageHeaders: MiddlewareHandler<AppEnv> = async function pageHeaders(c, next) {
   await next();
+  // A WebSocket upgrade (rooms) is answered as it is: copying a 101 response to add headers could drop its socket.
+  if (c.res.status === 101) return;
   c.header("Referrer-Policy", "same-origin");
   c.header("X-Content-Type-Options", "nosniff");
   const isPage = (c.res.headers.get("Content-Type") ?? "").startsWith("text/html");

@@ -11,10 +11,13 @@ export const screenshotDir = "artifacts/screenshots";
 export const viewports = { phone: { width: 390, height: 844 }, tablet: { width: 1024, height: 768 } } as const;
 
 /**
- * Flags of @sparticuz/chromium's list that would make the browser laxer than a member's: the
- * journeys must see the same-origin policy and the pages' Content-Security-Policy as a phone does.
+ * Flags of @sparticuz/chromium's list (made for AWS Lambda) that the journeys drop. Two would make
+ * the browser laxer than a member's: the journeys must meet the same-origin policy and the pages'
+ * Content-Security-Policy as a phone does. `--single-process` loses cookies between `fetch` and
+ * navigation in every browser context but the first (a kiosk's lookup went out without its
+ * session cookie); Lambda needs it, this machine does not.
  */
-const laxFlags = new Set(["--disable-web-security", "--allow-running-insecure-content"]);
+const droppedFlags = new Set(["--disable-web-security", "--allow-running-insecure-content", "--single-process"]);
 
 /**
  * The Chromium shipped inside the `@sparticuz/chromium` npm package, so `npm install && npm test`
@@ -24,11 +27,22 @@ const laxFlags = new Set(["--disable-web-security", "--allow-running-insecure-co
 export async function launchBrowser(): Promise<Browser> {
   const custom = process.env.CHROMIUM_PATH;
   if (custom) return chromium.launch({ executablePath: custom, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
-  return chromium.launch({ executablePath: await Chromium.executablePath(), args: Chromium.args.filter((flag) => !laxFlags.has(flag)) });
+  return chromium.launch({ executablePath: await Chromium.executablePath(), args: Chromium.args.filter((flag) => !droppedFlags.has(flag)) });
 }
 
-export function newDevice(browser: Browser, size: keyof typeof viewports): Promise<BrowserContext> {
-  return browser.newContext({ viewport: viewports[size], deviceScaleFactor: 1 });
+/** What the pages' Content-Security-Policy blocked, as the browser reported it: the journeys expect none. */
+export const policyViolations: string[] = [];
+
+/** Records every CSP refusal a page of `context` logs (an inline script or style the pages must not have). */
+export function watchPolicy(context: BrowserContext): BrowserContext {
+  context.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(`${message.page()?.url() ?? "?"}: ${message.text()}`);
+  });
+  return context;
+}
+
+export async function newDevice(browser: Browser, size: keyof typeof viewports): Promise<BrowserContext> {
+  return watchPolicy(await browser.newContext({ viewport: viewports[size], deviceScaleFactor: 1 }));
 }
 
 /** The page, full length, at phone and at tablet size, whatever size its device is. */
@@ -46,7 +60,8 @@ type Violation = { id: string; impact: string | null; help: string; nodes: { tar
 
 /** axe-core's WCAG 2 A/AA rules in the page as it is now: the serious and critical findings. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source });
+  // Evaluated through the DevTools protocol: an inline <script> tag would be refused by the pages' CSP.
+  await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
     const result = await (globalThis as unknown as { axe: { run(options: object): Promise<{ violations: Violation[] }> } }).axe.run({ runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
     return result.violations;

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SeedSummary } from "../../scripts/seed";
 import { type Started, isolatedStartEnv, npmStart, stopNpmStart } from "../npm-start";
-import { accessibilityViolations, injectWallet, launchBrowser, measureFirstLoad, newDevice, screenshot } from "./browser";
+import { accessibilityViolations, injectWallet, launchBrowser, measureFirstLoad, newDevice, policyViolations, screenshot, watchPolicy } from "./browser";
 
 type Demo = SeedSummary & { apiUrl: string; operatorToken: string };
 
@@ -28,6 +28,11 @@ describe("web app journeys", () => {
   afterAll(async () => {
     await browser?.close();
     if (engine) await stopNpmStart(engine);
+  });
+
+  afterEach(() => {
+    // The pages work under their Content-Security-Policy: nothing was blocked.
+    expect(policyViolations).toEqual([]);
   });
 
   const coalition = () => demo.programs.find((program) => program.preset === "restaurant")!;
@@ -144,6 +149,12 @@ describe("web app journeys", () => {
 
     const phone = await (await newDevice(browser, "phone")).newPage();
     await phone.goto(link);
+    // Nothing is used until the person presses: the page says whom the link signs in.
+    const signInButton = phone.getByRole("button", { name: /^Sign in as / });
+    await signInButton.waitFor();
+    await screenshot(phone, "member-login-link");
+    await expectAccessible(phone);
+    await signInButton.click();
     await phone.waitForURL(url("/"));
     expect(await phone.getByTestId("referral-code").textContent()).toBe(member.referralCode);
     expect(Number((await phone.getByTestId("available-points").textContent())!.replace(/\D/g, ""))).toBeGreaterThan(0);
@@ -153,7 +164,18 @@ describe("web app journeys", () => {
     const stranger = await (await newDevice(browser, "phone")).newPage();
     await stranger.goto(link);
     await expect.poll(() => stranger.locator("#login-status").textContent()).toContain("already used");
+    expect(await stranger.locator("#login-continue").isHidden()).toBe(true);
     await screenshot(stranger, "member-login-link-used");
+
+    // A link for another member, opened on the signed-in phone: it says so before it switches.
+    const other = demo.members.find((candidate) => candidate.program === coalition().name && candidate.id !== member.id)!;
+    const otherLink = await fetch(url(`/v1/members/${other.id}/login-links`), { method: "POST", headers: { Authorization: `Bearer ${demo.venueKeys[0].key}` } });
+    await phone.goto(((await otherLink.json()) as { url: string }).url);
+    await expect.poll(() => phone.locator("#login-status").textContent()).toMatch(/^You are signed in as .+ in this browser\. Continue as .+\?/);
+    await screenshot(phone, "member-login-link-switch");
+    await phone.getByRole("button", { name: /^Switch to / }).click();
+    await phone.waitForURL(url("/"));
+    expect(await phone.getByTestId("referral-code").textContent()).toBe(other.referralCode);
 
     await phone.getByRole("button", { name: "Sign out", exact: true }).click();
     await phone.waitForURL(url("/sign-in"));
@@ -162,7 +184,7 @@ describe("web app journeys", () => {
 
   it("a community member joins with a wallet through a friend's referral link, claims the daily streak with a plain form post, and sees what each channel and action needs", { timeout: 120_000 }, async () => {
     const community = demo.programs.find((program) => program.preset === "community")!;
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: true });
+    const context = watchPolicy(await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: true }));
     await injectWallet(context, Wallet.createRandom(), 31337);
     const phone = await context.newPage();
     // Invited by a seeded member's referral link.
@@ -196,6 +218,7 @@ describe("web app journeys", () => {
     const { link } = await kioskLoginLink();
     const phone = await (await newDevice(browser, "phone")).newPage();
     await phone.goto(link);
+    await phone.getByRole("button", { name: /^Sign in as / }).click();
     await phone.waitForURL(url("/"));
     const load = await measureFirstLoad(phone, url("/"));
     console.log(`member dashboard first load: ${load.scriptCount} scripts, ${load.scriptGzipBytes} B gzipped JS; HTML ${load.htmlBytes} B (${load.htmlGzipBytes} B gzipped)`);
