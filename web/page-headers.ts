@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../workers/app-env";
-import { readSessionCookie } from "../workers/sessions/session-cookie";
-import { readKioskCookie } from "../workers/sessions/kiosk-session";
+import { sessionCookieBase } from "../workers/sessions/session-cookie";
+import { kioskCookieBase } from "../workers/sessions/kiosk-session";
 
 /**
  * The pages' Content-Security-Policy: scripts only from our own /assets (no inline script, no
@@ -22,6 +22,9 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** A member's or a kiosk's session cookie under either name (`__Host-` on https); only whether one is sent matters here. */
+const sessionCookiePattern = new RegExp(`(^|;\\s*)(__Host-)?(${sessionCookieBase}|${kioskCookieBase})=`);
+
 /** /docs is the API reference (Scalar), whose page configures itself with an inline script: it is only kept out of frames. */
 const referencePath = "/docs";
 
@@ -39,6 +42,6 @@ export const pageHeaders: MiddlewareHandler<AppEnv> = async function pageHeaders
   c.header("X-Content-Type-Options", "nosniff");
   const isPage = (c.res.headers.get("Content-Type") ?? "").startsWith("text/html");
   if (isPage) c.header("Content-Security-Policy", c.req.path === referencePath ? "frame-ancestors 'none'" : contentSecurityPolicy);
-  const signedIn = readSessionCookie(c) !== undefined || readKioskCookie(c) !== undefined;
+  const signedIn = sessionCookiePattern.test(c.req.header("Cookie") ?? "");
   if ((isPage && c.req.path !== referencePath) || signedIn) c.header("Cache-Control", "no-store");
 };
