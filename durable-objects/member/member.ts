@@ -247,10 +247,16 @@ export class Member extends DurableObject<Env> {
     return this.db.one<{ session_epoch: number }>("SELECT session_epoch FROM counters WHERE id = 1")!.session_epoch;
   }
 
-  /** Ends every session of the member at once: one write. */
-  async signOutEverywhere(): Promise<number | null> {
+  /** Ends every session of the member at once: one write, which also dates it for login links issued before. */
+  async signOutEverywhere(nowMs = Date.now()): Promise<number | null> {
     if (!this.currentProfile()) return null;
-    return this.db.one<{ session_epoch: number }>("UPDATE counters SET session_epoch = session_epoch + 1 WHERE id = 1 RETURNING session_epoch")!.session_epoch;
+    return this.db.one<{ session_epoch: number }>("UPDATE counters SET session_epoch = session_epoch + 1, signed_out_at_ms = ? WHERE id = 1 RETURNING session_epoch", nowMs)!.session_epoch;
+  }
+
+  /** When the member last signed out everywhere (null: never, or no such member). */
+  async signedOutAt(): Promise<number | null> {
+    if (!this.currentProfile()) return null;
+    return this.db.one<{ signed_out_at_ms: number | null }>("SELECT signed_out_at_ms FROM counters WHERE id = 1")!.signed_out_at_ms;
   }
 
   /** The member's current projection, as one event: rebuilding the read side from the actors. */

@@ -20,12 +20,12 @@ const useLink = createRoute({
   method: "post",
   path: "/login-links/use",
   tags: ["Sessions"],
-  summary: "Sign in with a one-time login link: it works once; the answer sets the session cookie",
+  summary: "Sign in with a one-time login link: it works once, and not after the member signed out everywhere; the answer sets the session cookie",
   security: [],
   middleware: [limitPerClient(signInLimits.loginLinkUse)] as const,
   request: { body: { required: true, content: { "application/json": { schema: z.object({ token: z.string().min(16).max(128) }).strict().openapi("UseLoginLink") } } } },
   responses: {
-    200: { description: "Signed in (Set-Cookie: loyalty_session)", content: { "application/json": { schema: z.object({ member: MemberProfileSchema, sessionExpiresAt: z.string() }) } } },
+    200: { description: "Signed in (Set-Cookie: __Host-loyalty_session on https, loyalty_session on http localhost)", content: { "application/json": { schema: z.object({ member: MemberProfileSchema, sessionExpiresAt: z.string() }) } } },
     ...errorResponses(400, 404, 413, 422, 429),
   },
 });
@@ -109,7 +109,7 @@ const siweVerify = createRoute({
     },
   },
   responses: {
-    200: { description: "Signed in (Set-Cookie: loyalty_session)", content: { "application/json": { schema: SiweSignedInSchema } } },
+    200: { description: "Signed in (Set-Cookie: __Host-loyalty_session on https, loyalty_session on http localhost)", content: { "application/json": { schema: SiweSignedInSchema } } },
     ...errorResponses(400, 401, 404, 413, 422, 429, 503),
   },
 });
@@ -162,6 +162,11 @@ authRoutes.openapi(useLink, async (c) => {
   const nowMs = Date.now();
   const member = await useLoginLink(c.env.DB, token, nowMs);
   if (!member) throw new ApiError(404, "login_link_invalid", "This login link was already used, has expired or never existed; ask for a new one");
+  // A link issued before the member signed out everywhere is over, even one used while the sign-out was deleting links.
+  const signedOutAtMs = await callActor(c.env.MEMBER, member.memberId, (actor) => actor.signedOutAt());
+  if (signedOutAtMs !== null && member.issuedAtMs <= signedOutAtMs) {
+    throw new ApiError(404, "login_link_invalid", "This login link was issued before you signed out everywhere; ask for a new one");
+  }
   const { profile, session } = await startMemberSession(c, member.memberId, member.programId, nowMs);
   return c.json({ member: profile, sessionExpiresAt: new Date(session.expiresAtMs).toISOString() }, 200);
 });

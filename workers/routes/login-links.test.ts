@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call } from "../../test/api";
 import { coalition, enroll } from "../../test/ledger";
@@ -25,6 +26,18 @@ describe("login links and sign-out everywhere", () => {
     const form = { Cookie: again.cookie, Origin: appOrigin, "Content-Type": "application/x-www-form-urlencoded" };
     expect((await call("POST", "/sign-out-everywhere", { token: null, headers: form })).status).toBe(303);
     expect((await use(beforePage.token)).status).toBe(404);
+    expect((await use((await issue(venues[0].key, memberId)).token)).status).toBe(200);
+  });
+
+  it("refuses a link issued before the sign-out even when the sign-out's clean-up of links has not happened (a race)", async () => {
+    const { venues } = await coalition();
+    const memberId = await enroll(venues[0].key, `race-${crypto.randomUUID()}`);
+    const before = await issue(venues[0].key, memberId);
+    // The actor's half of sign-out-everywhere only: the link row is still there, as while the sign-out is under way.
+    await env.MEMBER.getByName(memberId).signOutEverywhere();
+    const stale = await use(before.token);
+    expect([stale.status, stale.json.error.code, stale.json.error.message]).toEqual([404, "login_link_invalid", expect.stringContaining("signed out everywhere")]);
+    await new Promise((resolve) => setTimeout(resolve, 2));
     expect((await use((await issue(venues[0].key, memberId)).token)).status).toBe(200);
   });
 

@@ -65,11 +65,11 @@ export async function revokeLoginLinks(db: D1Database, memberId: string): Promis
  * Uses a login link, once: one conditional UPDATE marks it used and returns its member, so of any
  * number of concurrent uses exactly one gets the member and the rest get nothing.
  */
-export async function useLoginLink(db: D1Database, token: string, nowMs: number): Promise<{ memberId: string; programId: string } | null> {
+export async function useLoginLink(db: D1Database, token: string, nowMs: number): Promise<{ memberId: string; programId: string; issuedAtMs: number } | null> {
   const [used] = await drizzle(db)
     .update(loginLinks)
     .set({ usedAtMs: nowMs })
     .where(and(eq(loginLinks.tokenHash, sha256Hex(token)), isNull(loginLinks.usedAtMs), gt(loginLinks.expiresAtMs, nowMs)))
-    .returning({ memberId: loginLinks.memberId, programId: loginLinks.programId });
-  return used ?? null;
+    .returning({ memberId: loginLinks.memberId, programId: loginLinks.programId, expiresAtMs: loginLinks.expiresAtMs });
+  return used ? { memberId: used.memberId, programId: used.programId, issuedAtMs: used.expiresAtMs - loginLinkLifetimeMs } : null;
 }
