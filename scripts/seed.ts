@@ -121,6 +121,8 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
   summary.programs.push({ name: nebula.name, id: nebula.id, preset: nebula.preset });
   for (const member of community.members) {
     const enrolled = await must("POST", "/v1/members", operatorToken, { ...member, programId: nebula.id });
+    // Each attended the welcome AMA: a first qualifying action verifies them and posts their join bonus (§7a).
+    await must("POST", `/v1/members/${enrolled.id}/actions`, operatorToken, { kind: "voice_ama", sourceId: "seed-welcome-ama" }, `seed-ama-${member.externalRef}`);
     summary.members.push({ program: community.name, externalRef: member.externalRef, id: enrolled.id, referralCode: enrolled.referralCode });
   }
   return summary;

@@ -193,10 +193,22 @@ describe("web app journeys", () => {
     await screenshot(phone, "member-sign-in-invited");
     await phone.getByRole("button", { name: "Connect wallet" }).click();
     await phone.waitForURL(url("/"));
-    // The join bonus is paid on joining, and the referrer is paid for it.
-    await expect.poll(() => phone.getByTestId("available-points").textContent()).toBe("100 points");
-    const referrerView = async () => (await (await fetch(url(`/v1/members/${referrer.id}`), { headers: { Authorization: `Bearer ${demo.operatorToken}` } })).json()) as { referrals: { count: number; pointsEarned: number } };
-    await expect.poll(async () => (await referrerView()).referrals.count).toBe(1);
+    // A bare join pays nobody (§7a): the join bonus waits for a first AMA, event or chat, and the page says so.
+    expect(await phone.getByTestId("available-points").textContent()).toBe("0 points");
+    expect(await phone.getByTestId("unlock-points").textContent()).toBe("Attend an AMA, an event or chat to unlock 100 points.");
+    const operator = { Authorization: `Bearer ${demo.operatorToken}`, "Content-Type": "application/json" };
+    const referrerView = async () => (await (await fetch(url(`/v1/members/${referrer.id}`), { headers: operator })).json()) as { referrals: { count: number; pending: number; pointsEarned: number } };
+    await expect.poll(async () => (await referrerView()).referrals.pending).toBe(1);
+    await screenshot(phone, "member-community-unverified");
+    await expectAccessible(phone);
+    // A day of chat (the chat callback's credit, until chat lands) verifies the member: the bonus posts, the referrer is paid.
+    const memberId = ((await (await phone.request.get(url("/v1/me"))).json()) as { id: string }).id;
+    const chat = await fetch(url(`/v1/members/${memberId}/actions`), { method: "POST", headers: { ...operator, "Idempotency-Key": crypto.randomUUID() }, body: JSON.stringify({ kind: "chat_activity", sourceId: "chat-first-day" }) });
+    expect(chat.status).toBe(201);
+    await phone.reload();
+    expect(await phone.getByTestId("available-points").textContent()).toBe("110 points");
+    expect(await phone.getByTestId("unlock-points").count()).toBe(0);
+    await expect.poll(async () => (await referrerView()).referrals).toMatchObject({ count: 1, pending: 0, pointsEarned: 100 });
     expect(await phone.getByTestId("week-multiplier").textContent()).toBe("1×");
     await screenshot(phone, "member-community-dashboard");
     await expectAccessible(phone);
@@ -207,8 +219,8 @@ describe("web app journeys", () => {
     await phone.getByRole("link", { name: "Access" }).click();
     await phone.getByRole("heading", { name: "Access" }).waitFor();
     expect(await phone.locator('[data-gate="channel:general"]').textContent()).toContain("Open");
-    expect(await phone.locator('[data-gate="channel:alpha-signals"]').textContent()).toContain("reach SILVER: 400 points to go");
-    expect(await phone.locator('[data-gate="propose"]').textContent()).toContain("reach DIAMOND: 9,900 points to go");
+    expect(await phone.locator('[data-gate="channel:alpha-signals"]').textContent()).toContain("reach SILVER: 390 points to go");
+    expect(await phone.locator('[data-gate="propose"]').textContent()).toContain("reach DIAMOND: 9,890 points to go");
     await screenshot(phone, "member-access");
     await expectAccessible(phone);
     await context.close();

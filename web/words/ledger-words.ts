@@ -24,10 +24,18 @@ const actionWords: Record<string, string> = {
   governance_vote: "Voted in governance",
 };
 
-/** A community credit in words; an operator's custom kind ("attended_meetup") reads as "Attended meetup". */
-function actionInWords(kind: string, capped: boolean): string {
+/**
+ * A community credit in words; an operator's custom kind ("attended_meetup") reads as "Attended
+ * meetup". Held points (§7a) say they wait for the member to take part, their release says they were unlocked, and a
+ * reversed referral says why its points went.
+ */
+function actionInWords(kind: string, detail: Record<string, unknown>): string {
   const words = actionWords[kind] ?? `${kind.charAt(0).toUpperCase()}${kind.slice(1).replaceAll("_", " ")}`;
-  return capped ? `${words} (over the daily referral limit: no points)` : words;
+  if (detail.capped === true) return `${words} (over the daily referral limit: no points)`;
+  if (detail.released === true) return `${words}: unlocked`;
+  if (detail.reversed === true) return `${words}: reversed (their purchase was refunded)`;
+  if (detail.held === true) return `${words} (held until you take part)`;
+  return words;
 }
 
 /** One journal entry as a member reads it: what happened and why, not the ledger's kind codes. */
@@ -55,7 +63,7 @@ export function entryInWords(entry: LedgerEntry, names: Names): string {
     case "settle":
       return "Settled on chain";
     case "action":
-      return actionInWords(text(detail.kind) ?? "action", detail.capped === true);
+      return actionInWords(text(detail.kind) ?? "action", detail);
   }
 }
 

@@ -31,6 +31,10 @@ describe("page words", () => {
     expect(entryInWords(entry("refund", 0, -120), names)).toBe("Purchase at Harbor Grill refunded before its points posted");
     expect(entryInWords({ ...entry("adjust", 500, 0, { reason: "Welcome gift" }), venueId: null }, names)).toBe("Points added by the program: Welcome gift");
     expect(entryInWords({ ...entry("adjust", 300, 0, { reason: "redemption cancelled" }), venueId: null }, names)).toBe("Redemption cancelled: points returned");
+    const action = (delta: number, pendingDelta: number, detail: Record<string, string | boolean>) => ({ kind: "action" as const, delta, pendingDelta, venueId: null, detail });
+    expect(entryInWords(action(0, 100, { kind: "join", held: true }), names)).toBe("Joined the community (held until you take part)");
+    expect(entryInWords(action(100, -100, { kind: "join", released: true }), names)).toBe("Joined the community: unlocked");
+    expect(entryInWords(action(-100, 0, { kind: "referral", reversed: true }), names)).toBe("A friend you referred joined: reversed (their purchase was refunded)");
     expect(entryAmount(entry("earn", 0, 120))).toEqual({ text: "+120", pending: true });
     expect(entryAmount(entry("redeem", -300, 0))).toEqual({ text: "−300", pending: false });
   });
