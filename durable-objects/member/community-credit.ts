@@ -79,10 +79,11 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Cre
     const credited = split.credited;
     repaid = split.repaid;
     if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited);
-    store.updateCounters({ ...activity, debt: counters.debt - repaid, lifetime_points: counters.lifetime_points + earned.points });
+    const written = { ...activity, debt: counters.debt - repaid, lifetime_points: counters.lifetime_points + earned.points };
+    store.updateCounters(written);
     store.recordQualifyingPoints(earned.points, credit.occurredAtMs, ref);
     balance = store.appendEntry({ kind: "action", delta: credited, pendingDelta: 0, ref, venueId: null, detail: { ...detail, repaidDebt: repaid }, atMs: ctx.nowMs });
-    raiseTierAfterCredit(ctx);
+    raiseTierAfterCredit(ctx, ctx.nowMs, { ...counters, ...written });
   }
   scheduleDecayWarnings(ctx, counters);
   // A first qualifying credit verifies the member: what was held posts now, before the answer is kept.

@@ -178,7 +178,9 @@ export const memberSchemaSteps: readonly string[] = [
    INSERT INTO referral_outbox (referrer_id, referred_id, level, action, owed_at_ms) SELECT referrer_id, referred_id, level, 'pay', 0 FROM referral_sync;
    DROP TABLE referral_sync;`,
   // When the member last signed out everywhere: a login link issued before it is refused, however it races the sign-out.
-  `ALTER TABLE counters ADD COLUMN signed_out_at_ms INTEGER;`,
+  // Held credits are read by every view and by verification: a partial index finds them without a scan.
+  `ALTER TABLE counters ADD COLUMN signed_out_at_ms INTEGER;
+   CREATE INDEX community_credits_held ON community_credits (status) WHERE status = 'held';`,
 ];
 
 /** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */

@@ -1,14 +1,20 @@
 import { qualifyingWindowStart, tierAfterPosting, tierAfterRefund } from "../../domain/tiers/qualification";
+import type { Counters } from "./ledger-store";
 import type { WriteContext } from "./write-context";
 
-/** The member's tier-qualifying metrics as of `atMs`, through the one window rule (§7a). */
-export function tierMetrics(ctx: WriteContext, atMs: number = ctx.nowMs) {
-  return ctx.store.qualifyingMetrics(qualifyingWindowStart(ctx.config.requalification, atMs));
+/**
+ * The member's tier-qualifying metrics as of `atMs`, through the one window rule (§7a). A caller
+ * that has just written the counters may pass them: all-time metrics then need no read.
+ */
+export function tierMetrics(ctx: WriteContext, atMs: number = ctx.nowMs, counters?: Counters) {
+  const windowStart = qualifyingWindowStart(ctx.config.requalification, atMs);
+  if (windowStart === null && counters) return { lifetimePoints: counters.lifetime_points, lifetimeSpendCents: counters.lifetime_spend_cents, visits: counters.visits };
+  return ctx.store.qualifyingMetrics(windowStart);
 }
 
 /** After points that qualify (a posting, a community credit, an adjustment that counts): the tier rises at once if the metrics reach the next. */
-export function raiseTierAfterCredit(ctx: WriteContext, atMs: number = ctx.nowMs): void {
-  const tier = tierAfterPosting(ctx.config.tiers, ctx.profile.tier, tierMetrics(ctx, atMs));
+export function raiseTierAfterCredit(ctx: WriteContext, atMs: number = ctx.nowMs, counters?: Counters): void {
+  const tier = tierAfterPosting(ctx.config.tiers, ctx.profile.tier, tierMetrics(ctx, atMs, counters));
   if (!tier.upgraded) return;
   const from = ctx.profile.tier;
   ctx.setTier(tier.code);
