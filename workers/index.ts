@@ -6,6 +6,7 @@ import { pruneExpiredSignIns } from "./sessions/prune-expired";
 export { Member } from "../durable-objects/member/member";
 export { RewardStock } from "../durable-objects/reward-stock/reward-stock";
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
+export { Room } from "../durable-objects/room/room";
 
 // The queue names in wrangler.toml; one Worker consumes both.
 const outboxQueue = "loyalty-outbox";
