@@ -2,6 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { fakeChainUrl, testOutbound } from "./test/fake-chain";
+import { fakeTencentCredentials, fakeTencentUrl } from "./test/fake-tencent";
 
 /** A project that runs inside workerd with the worker's real bindings (wrangler.toml) and the test settings. */
 async function workerdProject(name: string, include: string[]) {
@@ -16,6 +17,12 @@ async function workerdProject(name: string, include: string[]) {
             APP_ORIGIN: "https://loyalty.test",
             // A chain that answers alike on every machine (test/fake-chain.ts); outbound fetches go through it.
             CHAIN_RPC_URL: fakeChainUrl,
+            // TRTC and the TencentCloud API (issue 21): test keys, and the fake API (test/fake-tencent.ts) that checks TC3 signatures.
+            TRTC_SECRET_KEY: "test-trtc-secret-key",
+            TRTC_CALLBACK_KEY: "testTrtcCallbackKey",
+            TENCENTCLOUD_API_BASE: fakeTencentUrl,
+            TENCENTCLOUD_SECRET_ID: fakeTencentCredentials.secretId,
+            TENCENTCLOUD_SECRET_KEY: fakeTencentCredentials.secretKey,
             // The ledger model test: more runs, or a failing run replayed (workers/routes/ledger-model.test.ts).
             LEDGER_MODEL_RUNS: process.env.LEDGER_MODEL_RUNS ?? "",
             LEDGER_MODEL_SEED: process.env.LEDGER_MODEL_SEED ?? "",

@@ -1,4 +1,5 @@
 import { Interface, Wallet, recoverAddress } from "ethers";
+import { createFakeTencentApi, fakeTencentCredentials, fakeTencentUrl } from "./fake-tencent";
 
 /**
  * The chain the workerd tests reach: miniflare's `outboundService` (vitest.config.ts) runs
@@ -37,8 +38,11 @@ function answer(rpc: RpcRequest): unknown {
   return undefined;
 }
 
+const fakeTencent = createFakeTencentApi([fakeTencentCredentials]);
+
 export async function testOutbound(request: Request): Promise<Response> {
   const { hostname } = new URL(request.url);
+  if (hostname === new URL(fakeTencentUrl).hostname) return fakeTencent.handle(request);
   if (hostname === new URL(silentChainUrl).hostname) return new Promise<Response>(() => {});
   if (hostname !== new URL(fakeChainUrl).hostname) return fetch(request); // the real network (a closed port refuses)
   const rpc = (await request.json()) as RpcRequest;
