@@ -22,6 +22,7 @@ import { rewardRoutes } from "./routes/rewards";
 import { settlementRoutes } from "./routes/settlements";
 import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
+import { trtcWebhookRoutes } from "./webhooks/trtc";
 import { kioskPages } from "../web/routes/kiosk-pages";
 import { memberPages } from "../web/routes/member-pages";
 import { pageHeaders } from "../web/page-headers";
@@ -62,6 +63,8 @@ export function createApp() {
   app.route("/v1/purchases", purchaseRoutes);
   app.route("/v1", rewardRoutes);
   app.route("/v1/redemptions", redemptionRoutes);
+  // Provider callbacks: outside /v1 and its auth; each verifies the provider's own signature first.
+  app.route("/webhooks", trtcWebhookRoutes);
   // The web app: the member portal and the kiosk screen, server-rendered over the same flows.
   app.route("/kiosk", kioskPages);
   app.route("/", memberPages);
