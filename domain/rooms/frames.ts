@@ -1,0 +1,134 @@
+// `z` from @hono/zod-openapi, not zod: a schema module that loads before it and calls .openapi() dies (NOTES).
+import { z } from "@hono/zod-openapi";
+import { presentCountMax, queueLengthMax, speakerCountMax, tierRankMax } from "./speaker-queue";
+
+/**
+ * The one source of the room's WebSocket frames, both ways, and of the room events they carry.
+ * Every frame in is parsed with `parseClientFrame`; a bad one earns an error frame, never a closed room.
+ */
+
+/** A client frame's size in UTF-8 bytes, checked before JSON parsing: the largest real frame is under 200 bytes. */
+export const clientFrameBytesMax = 2048;
+/** Member ids are ours (TRTC advises user ids of 32 bytes at most); twice that leaves room. */
+export const memberIdLengthMax = 64;
+/** Events in one `events` frame; the actor splits a longer run of sequence numbers over several frames. */
+export const eventsPerFrameMax = 256;
+export const errorCodeLengthMax = 64;
+export const errorMessageLengthMax = 500;
+
+const memberId = z.string().min(1).max(memberIdLengthMax);
+const timeMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const tierRank = z.number().int().min(0).max(tierRankMax);
+const durationMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** What happened in a room: small plain objects, sequenced by the actor and sent as they are. */
+export const RoomEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("room_started"), atMs: timeMs }),
+  z.object({ type: z.literal("room_ended"), atMs: timeMs }),
+  z.object({ type: z.literal("member_arrived"), memberId, atMs: timeMs }),
+  z.object({ type: z.literal("member_left"), memberId, atMs: timeMs }),
+  z.object({ type: z.literal("member_removed"), memberId, atMs: timeMs }),
+  z.object({ type: z.literal("hand_raised"), memberId, tierRank, atMs: timeMs }),
+  z.object({ type: z.literal("hand_lowered"), memberId, atMs: timeMs }),
+  z.object({ type: z.literal("speaker_promoted"), memberId, atMs: timeMs }),
+  z.object({ type: z.literal("speaker_arrived"), memberId, atMs: timeMs }),
+  z.object({ type: z.literal("speaker_demoted"), memberId, atMs: timeMs }),
+  z.object({ type: z.literal("speaker_muted"), memberId, muted: z.boolean(), atMs: timeMs }),
+  z.object({ type: z.literal("promotion_expired"), memberId, atMs: timeMs }),
+]);
+export type RoomEvent = z.infer<typeof RoomEventSchema>;
+
+/** The room as a client sees it (`roomView`): who is on the stage and in the queue, and how many are present. */
+export const RoomViewSchema = z.object({
+  status: z.enum(["scheduled", "live", "ended"]),
+  hostId: memberId,
+  speakerCap: z.number().int().min(1).max(speakerCountMax),
+  speakers: z.array(z.object({ memberId, since: timeMs, muted: z.boolean() })).max(speakerCountMax),
+  promoted: z.array(z.object({ memberId, promotedAtMs: timeMs })).max(speakerCountMax),
+  queue: z.array(z.object({ memberId, tierRank, raisedAtMs: timeMs })).max(queueLengthMax),
+  presentCount: z.number().int().min(0).max(presentCountMax),
+  startedAtMs: timeMs.nullable(),
+  endedAtMs: timeMs.nullable(),
+});
+export type RoomView = z.infer<typeof RoomViewSchema>;
+
+/** Frames a member's page sends. The room knows who sent it from the socket, and the member's tier from its own records. */
+export const ClientFrameSchema = z.discriminatedUnion("type", [
+  /** First frame on a socket; `lastSeq` is the last sequence number the page applied, to resume after a reconnect. */
+  z.object({ type: z.literal("hello"), lastSeq: seq.optional() }),
+  /** Keeps the member present; `lastSeq` acknowledges what the page has applied, so the room sees how far behind a socket is. */
+  z.object({ type: z.literal("heartbeat"), lastSeq: seq.optional() }),
+  /** The page went to the background or came back: hidden time does not count as attendance. */
+  z.object({ type: z.literal("visibility"), hidden: z.boolean() }),
+  z.object({ type: z.literal("raise_hand") }),
+  z.object({ type: z.literal("lower_hand") }),
+  z.object({ type: z.literal("promote"), memberId }),
+  z.object({ type: z.literal("demote"), memberId }),
+  z.object({ type: z.literal("mute"), memberId, muted: z.boolean() }),
+  z.object({ type: z.literal("remove"), memberId }),
+  z.object({ type: z.literal("start") }),
+  z.object({ type: z.literal("end") }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export type ClientFrameType = ClientFrame["type"];
+
+/** Frames the room sends. */
+export const ServerFrameSchema = z.discriminatedUnion("type", [
+  /** The whole room at `seq`: on hello, and when a reconnecting page missed more than the room keeps. */
+  z.object({ type: z.literal("snapshot"), seq, state: RoomViewSchema }),
+  /** Events `fromSeq`..`toSeq` (inclusive, one sequence number each) that landed together. */
+  z
+    .object({ type: z.literal("events"), fromSeq: seq, toSeq: seq, events: z.array(RoomEventSchema).min(1).max(eventsPerFrameMax) })
+    .refine((frame) => frame.toSeq - frame.fromSeq + 1 === frame.events.length, {
+      message: "an events frame carries one event per sequence number from fromSeq to toSeq",
+      path: ["toSeq"],
+    }),
+  z.object({
+    type: z.literal("error"),
+    code: z.string().regex(/^[a-z][a-z0-9_]*$/, "error codes are snake_case").max(errorCodeLengthMax),
+    message: z.string().max(errorMessageLengthMax),
+  }),
+  /** The member's own attendance so far, and whether it has paid. */
+  z.object({ type: z.literal("attendance"), attendedMs: durationMs, thresholdMs: durationMs, paid: z.boolean() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+export type ClientFrameParse = { ok: true; frame: ClientFrame } | { ok: false; code: "bad_frame"; message: string };
+
+const clientFrameTypes: readonly string[] = ClientFrameSchema.options.map((option) => option.shape.type.value);
+
+/**
+ * A frame from a page, checked, or why it is refused. Never throws: the size is checked before the
+ * JSON is parsed, then the type, then the fields. Binary frames are refused (the room speaks JSON text).
+ */
+export function parseClientFrame(data: string | ArrayBuffer): ClientFrameParse {
+  if (typeof data !== "string") return badFrame("binary frames are not accepted; send the frame as JSON text");
+  if (exceedsBytes(data, clientFrameBytesMax)) return badFrame(`a frame is at most ${clientFrameBytesMax} bytes; this one is larger`);
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return badFrame('the frame is not JSON; send an object such as {"type":"heartbeat"}');
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json) || !("type" in json) || typeof json.type !== "string") {
+    return badFrame('a frame is a JSON object with a "type", such as {"type":"heartbeat"}');
+  }
+  if (!clientFrameTypes.includes(json.type)) {
+    return badFrame(`unknown frame type ${JSON.stringify(json.type.slice(0, memberIdLengthMax))}; expected one of ${clientFrameTypes.join(", ")}`);
+  }
+  const parsed = ClientFrameSchema.safeParse(json);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join(".") : "frame";
+  return badFrame(`${json.type}: ${field}: ${issue?.message ?? "invalid"}`);
+}
+
+/** Whether `text` is over `max` bytes in UTF-8, encoded only when its length leaves it open (a UTF-16 unit is 1 to 3 bytes). */
+function exceedsBytes(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  if (text.length * 3 <= max) return false;
+  return new TextEncoder().encode(text).byteLength > max;
+}
+
+const badFrame = (message: string): ClientFrameParse => ({ ok: false, code: "bad_frame", message });
