@@ -46,6 +46,25 @@ const CallbackAnswerSchema = z
   .object({ code: z.literal(0), outcome: z.enum(["recorded", "duplicate", "ignored"]) })
   .openapi("TrtcCallbackAnswer");
 
+/** The documented shape only (Tencent's own format; the handler parses the verified bytes itself). */
+const CallbackDocSchema = z
+  .object({
+    EventGroupId: z.number().openapi({ example: 1 }),
+    EventType: z.number().openapi({ description: "103 enter room, 104 exit room; others are ignored", example: 103 }),
+    CallbackTs: z.number().openapi({ description: "When Tencent sent it, in ms", example: 1687770731932 }),
+    EventInfo: z
+      .object({
+        RoomId: z.union([z.string(), z.number()]).openapi({ description: "The AMA id; a number and its string form are the same room", example: "ama_01HXYZ" }),
+        EventTs: z.number().openapi({ description: "Seconds", example: 1687770731 }),
+        EventMsTs: z.number().optional().openapi({ description: "Milliseconds (preferred when present)", example: 1687770731831 }),
+        UserId: z.string().optional().openapi({ example: "member_1" }),
+        Role: z.number().optional(),
+        Reason: z.number().optional().openapi({ description: "For 104: 1 normal, 2 timeout, 3 removed" }),
+      })
+      .openapi({ additionalProperties: true }),
+  })
+  .openapi("TrtcCallback");
+
 export const trtcWebhookRoutes = new OpenAPIHono<AppEnv>();
 
 // Documented here, handled below with a plain handler: a validating route would parse the JSON before the signature check.
@@ -60,7 +79,7 @@ trtcWebhookRoutes.openAPIRegistry.registerPath({
   security: [],
   request: {
     headers: z.object({ Sign: z.string(), SdkAppId: z.string() }),
-    body: { content: { "application/json": { schema: z.object({ EventGroupId: z.number(), EventType: z.number(), CallbackTs: z.number(), EventInfo: z.object({}).passthrough() }) } } },
+    body: { content: { "application/json": { schema: CallbackDocSchema } } },
   },
   responses: {
     200: { description: "Accepted (recorded, a retried duplicate, or an ignored type)", content: { "application/json": { schema: CallbackAnswerSchema } } },
