@@ -280,3 +280,23 @@ export const kioskSessions = sqliteTable(
   },
   (table) => [index("kiosk_sessions_key_idx").on(table.keyId)],
 );
+
+/** Scheduled and live AMAs (issue 21): the directory the AMA list reads. The room's live state is its `Room` actor's. */
+export const amas = sqliteTable(
+  "amas",
+  {
+    /** The AMA id, which is also its Room actor's name and its TRTC room id (a string, never a number). */
+    id: text("id").primaryKey(),
+    programId: text("program_id")
+      .notNull()
+      .references(() => programs.id),
+    title: text("title").notNull(),
+    hostMemberId: text("host_member_id").notNull(),
+    startsAtMs: integer("starts_at_ms").notNull(),
+    plannedMinutes: integer("planned_minutes").notNull(),
+    status: text("status", { enum: ["scheduled", "live", "ended"] }).notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [index("amas_program_starts_idx").on(table.programId, table.startsAtMs), uniqueIndex("amas_program_key_idx").on(table.programId, table.idempotencyKey)],
+);

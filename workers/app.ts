@@ -4,6 +4,8 @@ import type { AppEnv } from "./app-env";
 import { defaultHook, notFound, onError } from "./errors/handlers";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { adjustmentRoutes } from "./routes/adjustments";
+import { amaRoomRoutes } from "./routes/ama-room";
+import { amaRoutes } from "./routes/amas";
 import { communityActionRoutes, myStreakRoutes } from "./routes/community-actions";
 import { meAccessRoutes } from "./routes/me-access";
 import { authRoutes } from "./routes/auth";
@@ -65,6 +67,8 @@ export function createApp() {
   app.route("/v1/redemptions", redemptionRoutes);
   // Provider callbacks: outside /v1 and its auth; each verifies the provider's own signature first.
   app.route("/webhooks", trtcWebhookRoutes);
+  app.route("/v1", amaRoutes);
+  app.route("/v1/amas", amaRoomRoutes);
   // The web app: the member portal and the kiosk screen, server-rendered over the same flows.
   app.route("/kiosk", kioskPages);
   app.route("/", memberPages);

@@ -1,16 +1,93 @@
 import { DurableObject } from "cloudflare:workers";
+import { type ServerFrame, eventsPerFrameMax, parseClientFrame } from "../../domain/rooms/frames";
 import { type TrtcPresenceEvent, presenceEventKey } from "../../domain/rooms/presence-events";
+import { type RoomCommand, type RoomEvent, type RoomState, decideRoom, evolveRoom, initialRoomState, nextPromotionDeadlineMs, roomView } from "../../domain/rooms/speaker-queue";
+import type { ProgramContext } from "../member/rpc-types";
+import { type AttendanceFigure, attendanceOf, creditDueAttendance, hasOwedCredits, settleAttendance } from "./room-attendance";
+import { type SocketMember, commandOf } from "./room-frames";
+import { appendChanges, changesAfter } from "./room-log";
+import { closePresence, closeStalePresence, heartbeatStaleMs, openPresence, touchPresence } from "./room-presence";
 import { applyRoomSchema } from "./room-schema";
 
+/** Changes that land together go out as one frame, after at most this long. */
+export const broadcastBatchMs = 50;
+/** A socket this many changes behind its acknowledgements is closed (it reconnects and catches up); a slow socket never stalls the room. */
+export const socketLagMax = 500;
+/** After the planned length, the room ends itself this much later if the host has not. */
+export const endGraceMs = 15 * 60_000;
+const retryMs = 5_000;
+
+export type ScheduleCommand = { amaId: string; program: ProgramContext; hostMemberId: string; startsAtMs: number; plannedMs: number; speakerCap: number };
+/** Sequenced changes as frames of at most `eventsPerFrameMax` events each. */
+function eventFrames(fromSeq: number, events: readonly RoomEvent[]): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  for (let start = 0; start < events.length; start += eventsPerFrameMax) {
+    const chunk = events.slice(start, start + eventsPerFrameMax);
+    frames.push({ type: "events", fromSeq: fromSeq + start, toSeq: fromSeq + start + chunk.length - 1, events: chunk });
+  }
+  return frames;
+}
+
+type RoomRow = { ama_id: string; program_id: string; program_config: string; host_member_id: string; starts_at_ms: number; planned_ms: number; state: string; seq: number };
+
 /**
- * One object per live AMA room (issue 21; its name is the AMA id, which is also the TRTC room id,
- * always a string). It holds the room's live state and writes every change to its own SQLite
- * storage in the same turn, so an eviction or a restart loses nothing.
+ * One object per AMA room (its name is the AMA id, which is also the TRTC room id, always a
+ * string). Its state lives in memory for speed and is written to its SQLite storage in the same
+ * turn as every change, so an eviction or a restart loses nothing; a woken room reads it back.
+ * Sockets use the hibernation API: who a socket is rides in its attachment.
  */
 export class Room extends DurableObject<Env> {
+  private state: RoomState | null = null;
+  private pending: { fromSeq: number; toSeq: number; events: RoomEvent[] } | null = null;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => applyRoomSchema(ctx.storage.sql));
+    ctx.blockConcurrencyWhile(async () => {
+      applyRoomSchema(ctx.storage.sql);
+      const row = this.row();
+      this.state = row ? (JSON.parse(row.state) as RoomState) : null;
+    });
+  }
+
+  /** Sets the room up for its AMA; a repeat (a retried schedule) changes nothing. */
+  async schedule(command: ScheduleCommand): Promise<{ amaId: string }> {
+    if (this.row()) return { amaId: command.amaId };
+    const state = initialRoomState(command.hostMemberId, command.speakerCap);
+    this.ctx.storage.sql.exec(
+      "INSERT INTO room (id, ama_id, program_id, program_config, host_member_id, starts_at_ms, planned_ms, state) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+      command.amaId,
+      command.program.id,
+      JSON.stringify(command.program.config),
+      command.hostMemberId,
+      command.startsAtMs,
+      command.plannedMs,
+      JSON.stringify(state),
+    );
+    this.state = state;
+    await this.ctx.storage.setAlarm(command.startsAtMs + command.plannedMs + endGraceMs);
+    return { amaId: command.amaId };
+  }
+
+  /** The room's public state and sequence number (the AMA page's first render). */
+  async snapshot(): Promise<{ seq: number; state: ReturnType<typeof roomView> } | null> {
+    const row = this.row();
+    if (!row || !this.state) return null;
+    return { seq: row.seq, state: roomView(this.state) };
+  }
+
+  /** A member's attendance so far: minutes that count, and whether the AMA's credit was paid. */
+  async attendance(memberId: string, nowMs = Date.now()): Promise<AttendanceFigure | null> {
+    if (!this.row() || !this.state) return null;
+    return attendanceOf(this.ctx.storage.sql, this.state, memberId, nowMs);
+  }
+
+  /** A command over RPC (the host's start and end from the API, tests). */
+  async command(command: RoomCommand, nowMs = Date.now()): Promise<{ ok: true; seq: number } | { ok: false; status: number; code: string; message: string }> {
+    const outcome = this.apply(command, nowMs);
+    if (!outcome.ok) return outcome;
+    await this.afterChange(nowMs);
+    return { ok: true, seq: this.row()!.seq };
   }
 
   /** Records a TRTC presence callback once by its natural id; a retried callback answers `recorded: false`. */
@@ -28,5 +105,156 @@ export class Room extends DurableObject<Env> {
       )
       .toArray();
     return { recorded: inserted.length > 0 };
+  }
+
+  /** The socket upgrade, forwarded by the Worker after it checked the session: X-Member-Id and X-Tier-Rank say who. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade") !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    if (!this.row() || !this.state) return new Response("no such AMA", { status: 404 });
+    const memberId = request.headers.get("X-Member-Id") ?? "";
+    const tierRank = Number(request.headers.get("X-Tier-Rank") ?? "0");
+    const lastSeq = new URL(request.url).searchParams.get("lastSeq");
+    const pair = new WebSocketPair();
+    const [client, server] = Object.values(pair);
+    this.ctx.acceptWebSocket(server, [memberId]);
+    const member: SocketMember = { memberId, tierRank, ackSeq: 0 };
+    server.serializeAttachment(member);
+    const nowMs = Date.now();
+    openPresence(this.ctx.storage.sql, memberId, nowMs);
+    this.catchUp(server, member, lastSeq === null ? null : Number(lastSeq));
+    if (this.apply({ type: "arrive", by: memberId }, nowMs).ok) await this.afterChange(nowMs);
+    await this.wakeFor(nowMs);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const member = ws.deserializeAttachment() as SocketMember;
+    const parsed = parseClientFrame(typeof message === "string" ? message : new TextDecoder().decode(message));
+    if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
+    const frame = parsed.frame;
+    const nowMs = Date.now();
+    if (frame.type === "hello") return this.catchUp(ws, member, frame.lastSeq ?? null);
+    if (frame.type === "heartbeat") {
+      touchPresence(this.ctx.storage.sql, member.memberId, nowMs);
+      if (frame.lastSeq !== undefined) ws.serializeAttachment({ ...member, ackSeq: frame.lastSeq });
+      return;
+    }
+    if (frame.type === "visibility") {
+      if (frame.hidden) closePresence(this.ctx.storage.sql, member.memberId, nowMs);
+      else openPresence(this.ctx.storage.sql, member.memberId, nowMs);
+      return;
+    }
+    const command = commandOf(frame, member);
+    if (!command) return;
+    const outcome = this.apply(command, nowMs);
+    if (!outcome.ok) return this.send(ws, { type: "error", code: outcome.code, message: outcome.message });
+    await this.afterChange(nowMs);
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    await this.socketGone(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.socketGone(ws);
+  }
+
+  /** The planned end plus grace, promotion timeouts, silent sockets, and attendance credits owed. */
+  override async alarm(): Promise<void> {
+    const nowMs = Date.now();
+    const row = this.row();
+    if (!row || !this.state) return;
+    for (const memberId of closeStalePresence(this.ctx.storage.sql, nowMs)) this.apply({ type: "leave", by: memberId }, nowMs);
+    this.apply({ type: "expirePromotions", by: row.host_member_id }, nowMs);
+    if (this.state.status !== "ended" && nowMs >= row.starts_at_ms + row.planned_ms + endGraceMs) this.apply({ type: "end", by: row.host_member_id }, nowMs);
+    await this.afterChange(nowMs);
+    await this.wakeFor(nowMs);
+  }
+
+  private async socketGone(ws: WebSocket): Promise<void> {
+    const member = ws.deserializeAttachment() as SocketMember | null;
+    if (!member) return;
+    const nowMs = Date.now();
+    // Another tab of the same member keeps them present.
+    const others = this.ctx.getWebSockets(member.memberId).filter((socket) => socket !== ws && socket.readyState === WebSocket.OPEN);
+    if (others.length > 0) return;
+    closePresence(this.ctx.storage.sql, member.memberId, nowMs);
+    if (this.apply({ type: "leave", by: member.memberId }, nowMs).ok) await this.afterChange(nowMs);
+  }
+
+  /** Decides a command and, if accepted, evolves the state and logs its events, in one synchronous turn. */
+  private apply(command: RoomCommand, nowMs: number): { ok: true } | { ok: false; status: number; code: string; message: string } {
+    if (!this.state) return { ok: false, status: 404, code: "ama_not_found", message: "No such AMA" };
+    const decision = decideRoom(this.state, command, nowMs);
+    if (!decision.ok) return decision;
+    if (decision.events.length === 0) return { ok: true };
+    const next = decision.events.reduce(evolveRoom, this.state);
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec("UPDATE room SET state = ? WHERE id = 1", JSON.stringify(next));
+      const range = appendChanges(this.ctx.storage.sql, decision.events, nowMs)!;
+      this.pending = this.pending ? { fromSeq: this.pending.fromSeq, toSeq: range.toSeq, events: [...this.pending.events, ...decision.events] } : { ...range, events: [...decision.events] };
+      if (next.status === "ended" && this.state!.status !== "ended") settleAttendance(this.ctx.storage.sql, next, nowMs);
+    });
+    this.state = next;
+    return { ok: true };
+  }
+
+  /** After a change: batch it out to every socket, and pay attendance the AMA's end made due. */
+  private async afterChange(nowMs: number): Promise<void> {
+    if (this.pending && !this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), broadcastBatchMs);
+    if (hasOwedCredits(this.ctx.storage.sql)) {
+      const delivered = await creditDueAttendance(this.ctx.storage.sql, this.env.MEMBER, this.row()!, nowMs).catch(() => false);
+      if (!delivered) await this.ctx.storage.setAlarm(Date.now() + retryMs);
+    }
+  }
+
+  /** Sends the batched changes as one sequenced frame; a socket too far behind is closed, never waited on. */
+  private flush(): void {
+    this.flushTimer = null;
+    const batch = this.pending;
+    this.pending = null;
+    if (!batch) return;
+    const frames = eventFrames(batch.fromSeq, batch.events);
+    for (const socket of this.ctx.getWebSockets()) {
+      const member = socket.deserializeAttachment() as SocketMember | null;
+      if (member && batch.toSeq - member.ackSeq > socketLagMax) {
+        socket.close(4008, "too far behind: reconnect with your last sequence number");
+        continue;
+      }
+      for (const frame of frames) this.send(socket, frame);
+    }
+  }
+
+  /** A socket that says its last sequence number gets what it missed, or a snapshot when that is gone. */
+  private catchUp(ws: WebSocket, member: SocketMember, lastSeq: number | null): void {
+    const missed = lastSeq === null ? null : changesAfter<RoomEvent>(this.ctx.storage.sql, lastSeq);
+    if (missed && missed.changes.length > 0) for (const frame of eventFrames(lastSeq! + 1, missed.changes)) this.send(ws, frame);
+    else if (!missed) this.send(ws, { type: "snapshot", seq: this.row()!.seq, state: roomView(this.state!) });
+    ws.serializeAttachment({ ...member, ackSeq: missed?.seq ?? this.row()!.seq });
+  }
+
+  private send(ws: WebSocket, frame: ServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // A socket that closed under us is cleaned up by its close event.
+    }
+  }
+
+  /** The alarm wakes for the next promotion timeout, a heartbeat check while sockets are open, and the planned end. */
+  private async wakeFor(nowMs: number): Promise<void> {
+    const row = this.row();
+    if (!row || !this.state) return;
+    const candidates = [row.starts_at_ms + row.planned_ms + endGraceMs];
+    const promotion = nextPromotionDeadlineMs(this.state);
+    if (promotion !== null) candidates.push(promotion);
+    if (this.ctx.getWebSockets().length > 0) candidates.push(nowMs + heartbeatStaleMs);
+    const current = await this.ctx.storage.getAlarm();
+    const wanted = Math.max(Math.min(...candidates), nowMs + 1);
+    if (current === null || current > wanted) await this.ctx.storage.setAlarm(wanted);
+  }
+
+  private row(): RoomRow | undefined {
+    return this.ctx.storage.sql.exec<RoomRow>("SELECT * FROM room WHERE id = 1").toArray()[0];
   }
 }
