@@ -3,6 +3,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { deployRewardToken } from "../contracts/deploy";
 import { ensureDevVars } from "./dev-vars";
+import { startFakeTencentServer } from "./fake-tencent-server";
+import { freePort } from "./free-port";
 import { ProcessGroup, rpcAnswers, waitFor } from "./processes";
 import { createLoginLink, seed } from "./seed";
 
@@ -35,6 +37,13 @@ step("reward token: compiling with solc + OpenZeppelin 5 and deploying");
 const token = await deployRewardToken(chainUrl, vars.SETTLER_PRIVATE_KEY);
 console.log(`  RewardToken at ${token.address}`);
 
+step("TencentCloud API: a local fake that checks TC3 signatures (no Tencent servers in dev)");
+const tencent = await startFakeTencentServer(Number(process.env.TENCENT_PORT ?? (await freePort())), {
+  secretId: vars.TENCENTCLOUD_SECRET_ID,
+  secretKey: vars.TENCENTCLOUD_SECRET_KEY,
+});
+console.log(`  ${tencent.url} (SetUserBlockedByStrRoomId; calls are logged here)`);
+
 step("D1: applying migrations to the local database");
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
   encoding: "utf8",
@@ -60,6 +69,7 @@ processes.start(
     "--var", `TOKEN_ADDRESS:${token.address}`,
     "--var", `CHAIN_RPC_URL:${chainUrl}`,
     "--var", `APP_ORIGIN:${apiUrl}`,
+    "--var", `TENCENTCLOUD_API_BASE:${tencent.url}`,
     "--show-interactive-dev-session=false",
   ],
   { echo: false },
@@ -86,6 +96,7 @@ Loyalty engine is running.
   API reference   ${apiUrl}/docs
   OpenAPI         ${apiUrl}/openapi.json
   Local chain     ${chainUrl} (chain id 31337), RewardToken ${token.address}
+  TencentCloud    ${tencent.url} (a fake that checks signatures; TRTC audio itself is unavailable in dev)
   Logs            ${path.join(logDir, "api.log")}, ${path.join(logDir, "chain.log")}
   Demo data       ${demoFile} (a new login link: POST /v1/members/{id}/login-links with a venue key)
 
