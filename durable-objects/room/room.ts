@@ -166,7 +166,10 @@ export class Room extends DurableObject<Env> {
     if (!row || !this.state) return;
     for (const memberId of closeStalePresence(this.ctx.storage.sql, nowMs)) this.apply({ type: "leave", by: memberId }, nowMs);
     this.apply({ type: "expirePromotions", by: row.host_member_id }, nowMs);
-    if (this.state.status !== "ended" && nowMs >= row.starts_at_ms + row.planned_ms + endGraceMs) this.apply({ type: "end", by: row.host_member_id }, nowMs);
+    if (this.state.status !== "ended" && nowMs >= row.starts_at_ms + row.planned_ms + endGraceMs && this.apply({ type: "end", by: row.host_member_id }, nowMs).ok) {
+      // The AMA list reads the directory: an AMA the room ended itself is no longer listed as live.
+      await this.env.DB.prepare("UPDATE amas SET status = 'ended' WHERE id = ?").bind(row.ama_id).run();
+    }
     await this.afterChange(nowMs);
     await this.wakeFor(nowMs);
   }

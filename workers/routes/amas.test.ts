@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../domain/rooms/frames";
@@ -144,5 +144,18 @@ describe("AMA rooms (issue 21)", () => {
     await room.trtcEvent({ eventType: 103, roomId: amaId, userId: gold.id, atMs: Date.now() - 19 * 60_000, reason: null, role: 21 });
     expect((await ledger(gold)).filter((entry) => entry.detail?.kind === "voice_ama")).toHaveLength(1);
     expect((await view(gold)).id).toBe(gold.id);
+  });
+
+  it("ends itself after the planned length plus a grace, and the list no longer shows it", async () => {
+    const { program, host } = await community();
+    const amaId = await schedule(program.id, host);
+    const room = env.ROOM.getByName(amaId);
+    expect(await room.command({ type: "start", by: host.id })).toMatchObject({ ok: true });
+    // The planned end moved into the past, as if the AMA had started 2 hours ago.
+    await runInDurableObject(room, (_instance, state) => state.storage.sql.exec("UPDATE room SET starts_at_ms = starts_at_ms - ?", 2 * 3_600_000));
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect((await room.snapshot())!.state.status).toBe("ended");
+    const listed = await as(host, "GET", `/v1/programs/${program.id}/amas`);
+    expect(listed.json.amas.map((ama: { id: string }) => ama.id)).not.toContain(amaId);
   });
 });
