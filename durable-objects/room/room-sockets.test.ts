@@ -1,0 +1,76 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { ServerFrame } from "../../domain/rooms/frames";
+import { communityMember } from "../../test/community";
+
+// The room's sockets directly (the Worker's session check has its own tests in workers/routes/amas.test.ts).
+
+const clientCount = 200;
+
+async function scheduledRoom() {
+  const { context } = await communityMember("UTC");
+  const amaId = `ama_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+  const room = env.ROOM.getByName(amaId);
+  await room.schedule({ amaId, program: context, hostMemberId: "mem_host", startsAtMs: Date.now(), plannedMs: 3_600_000, speakerCap: 8 });
+  return { amaId, room };
+}
+
+async function socketFor(room: DurableObjectStub<import("./room").Room>, memberId: string, tierRank = 0) {
+  const response = await room.fetch("https://room/", { headers: { Upgrade: "websocket", "X-Member-Id": memberId, "X-Tier-Rank": String(tierRank) } });
+  const socket = response.webSocket!;
+  socket.accept();
+  const frames: ServerFrame[] = [];
+  socket.addEventListener("message", (event) => frames.push(JSON.parse(String(event.data)) as ServerFrame));
+  return { socket, frames, send: (frame: object) => socket.send(JSON.stringify(frame)) };
+}
+
+const sequenceOf = (frames: ServerFrame[]) => frames.flatMap((frame) => (frame.type === "events" ? frame.events.map((event, index) => `${frame.fromSeq + index}:${event.type}:${"memberId" in event ? event.memberId : ""}`) : []));
+
+describe("the room's sockets", () => {
+  it(`tells ${clientCount} sockets every change, in the same order`, { timeout: 60_000 }, async () => {
+    const { room } = await scheduledRoom();
+    const host = await socketFor(room, "mem_host");
+    const clients = [];
+    for (let index = 0; index < clientCount; index++) clients.push(await socketFor(room, `mem_${String(index).padStart(24, "0")}`, index % 4));
+    host.send({ type: "start" });
+    for (const client of clients.slice(0, 20)) client.send({ type: "raise_hand" });
+    const lastHand = `hand_raised:${`mem_${String(19).padStart(24, "0")}`}`;
+    for (let wait = 0; wait < 200 && !clients.every((client) => sequenceOf(client.frames).some((entry) => entry.endsWith(lastHand))); wait++) await new Promise((resolve) => setTimeout(resolve, 25));
+    // From the start on, each socket saw the same changes in the same order, one sequence number each.
+    const fromStart = (frames: ServerFrame[]) => {
+      const sequence = sequenceOf(frames);
+      return sequence.slice(sequence.findIndex((entry) => entry.includes(":room_started:")));
+    };
+    const reference = fromStart(host.frames);
+    expect(reference.filter((entry) => entry.includes(":hand_raised:"))).toHaveLength(20);
+    for (const client of clients) expect(fromStart(client.frames)).toEqual(reference);
+  });
+
+  it("rebuilds its queue from storage after a restart: no raised hand is lost", async () => {
+    const { amaId, room } = await scheduledRoom();
+    const host = await socketFor(room, "mem_host");
+    host.send({ type: "start" });
+    const members = ["mem_a00000000000000000000000", "mem_b00000000000000000000000", "mem_c00000000000000000000000"];
+    for (const [rank, memberId] of members.entries()) (await socketFor(room, memberId, rank)).send({ type: "raise_hand" });
+    for (let wait = 0; wait < 100 && (await room.snapshot())!.state.queue.length < 3; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = (await room.snapshot())!;
+    await expect(runInDurableObject(room, (_instance, state) => state.abort("restarted by the test"))).rejects.toThrow();
+    // A fresh stub reaches the restarted object, which reads its state back from SQLite.
+    const after = (await env.ROOM.getByName(amaId).snapshot())!;
+    expect(after.state.queue.map((entry) => entry.memberId)).toEqual(before.state.queue.map((entry) => entry.memberId));
+    expect(after.state.queue.map((entry) => entry.memberId)).toEqual([members[2], members[1], members[0]]);
+    expect(after.seq).toBe(before.seq);
+  });
+
+  it("answers a bad frame with an error frame and keeps serving the room", async () => {
+    const { room } = await scheduledRoom();
+    const client = await socketFor(room, "mem_x00000000000000000000000");
+    client.send({ type: "warp_drive" });
+    client.socket.send("{not json");
+    client.socket.send("x".repeat(10_000));
+    for (let wait = 0; wait < 100 && client.frames.filter((frame) => frame.type === "error").length < 3; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(client.frames.filter((frame) => frame.type === "error").map((frame) => (frame.type === "error" ? frame.code : ""))).toEqual(["bad_frame", "bad_frame", "bad_frame"]);
+    expect((await room.snapshot())!.state.status).toBe("scheduled");
+  });
+});
