@@ -12,7 +12,7 @@ export type TrtcPresenceEvent = {
   userId: string;
   /** When it happened, in ms (EventMsTs; EventTs × 1000 when only seconds are given). */
   atMs: number;
-  /** For an exit: 0 normal, 1 timeout, 2 removed, … (Tencent's Reason); null for an enter. */
+  /** For an exit: Tencent's Reason as the callback gave it (normal, timeout, removed: see workers/webhooks/trtc.ts); null for an enter. */
   reason: number | null;
   role: number | null;
 };

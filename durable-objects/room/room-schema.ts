@@ -32,6 +32,10 @@ export const roomSchemaSteps: readonly string[] = [
    CREATE INDEX socket_presence_member ON socket_presence (member_id, start_ms);
    CREATE INDEX socket_presence_open ON socket_presence (member_id) WHERE end_ms IS NULL;
    CREATE TABLE attendance_credits (member_id TEXT PRIMARY KEY, attended_ms INTEGER NOT NULL, status TEXT NOT NULL, detail TEXT, updated_at_ms INTEGER NOT NULL);`,
+  // TRTC has no server call that changes a role: a demoted, muted or removed member is blocked with
+  // SetUserBlocked (a promoted or unmuted one unblocked). The calls wait here, written with the change
+  // that made them, and are delivered in order until TencentCloud has taken them.
+  `CREATE TABLE trtc_calls (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, muted INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_failure TEXT, created_at_ms INTEGER NOT NULL);`,
 ];
 
 export function applyRoomSchema(sql: SqlStorage): void {

@@ -8,6 +8,7 @@ import { type SocketMember, commandOf } from "./room-frames";
 import { appendChanges, changesAfter } from "./room-log";
 import { closePresence, closeStalePresence, heartbeatStaleMs, openPresence, touchPresence } from "./room-presence";
 import { applyRoomSchema } from "./room-schema";
+import { deliverTrtcCalls, hasOwedTrtcCalls, owedTrtcCalls } from "./room-trtc-calls";
 
 /** Changes that land together go out as one frame, after at most this long. */
 export const broadcastBatchMs = 50;
@@ -197,6 +198,7 @@ export class Room extends DurableObject<Env> {
       const range = appendChanges(this.ctx.storage.sql, decision.events, nowMs)!;
       this.pending = this.pending ? { fromSeq: this.pending.fromSeq, toSeq: range.toSeq, events: [...this.pending.events, ...decision.events] } : { ...range, events: [...decision.events] };
       if (next.status === "ended" && this.state!.status !== "ended") settleAttendance(this.ctx.storage.sql, next, nowMs);
+      owedTrtcCalls(this.ctx.storage.sql, decision.events, nowMs);
     });
     this.state = next;
     return { ok: true };
@@ -205,10 +207,10 @@ export class Room extends DurableObject<Env> {
   /** After a change: batch it out to every socket, and pay attendance the AMA's end made due. */
   private async afterChange(nowMs: number): Promise<void> {
     if (this.pending && !this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), broadcastBatchMs);
-    if (hasOwedCredits(this.ctx.storage.sql)) {
-      const delivered = await creditDueAttendance(this.ctx.storage.sql, this.env.MEMBER, this.row()!, nowMs).catch(() => false);
-      if (!delivered) await this.ctx.storage.setAlarm(Date.now() + retryMs);
-    }
+    let delivered = true;
+    if (hasOwedCredits(this.ctx.storage.sql)) delivered = await creditDueAttendance(this.ctx.storage.sql, this.env.MEMBER, this.row()!, nowMs).catch(() => false);
+    if (hasOwedTrtcCalls(this.ctx.storage.sql)) delivered = (await deliverTrtcCalls(this.ctx.storage.sql, this.env, this.row()!.ama_id).catch(() => false)) && delivered;
+    if (!delivered) await this.ctx.storage.setAlarm(Date.now() + retryMs);
   }
 
   /** Sends the batched changes as one sequenced frame; a socket too far behind is closed, never waited on. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../domain/rooms/frames";
 import { call, createProgram, operatorToken } from "../../test/api";
 import { newKey } from "../../test/ledger";
+import { type FakeTencentCall, fakeTencentUrl } from "../../test/fake-tencent";
 import { appOrigin, signInByLink } from "../../test/sessions";
 
 type Member = { id: string; cookie: string };
@@ -157,5 +158,27 @@ describe("AMA rooms (issue 21)", () => {
     expect((await room.snapshot())!.state.status).toBe("ended");
     const listed = await as(host, "GET", `/v1/programs/${program.id}/amas`);
     expect(listed.json.amas.map((ama: { id: string }) => ama.id)).not.toContain(amaId);
+  });
+
+  it("mutes a demoted speaker in TRTC with a correctly signed SetUserBlocked, and unblocks on promotion", async () => {
+    const { program, host, gold } = await community();
+    const amaId = await schedule(program.id, host);
+    const hostSocket = await connect(host, amaId);
+    const goldSocket = await connect(gold, amaId);
+    hostSocket.send({ type: "start" });
+    goldSocket.send({ type: "raise_hand" });
+    await hostSocket.until(() => hostSocket.events().some((event) => event.type === "hand_raised"));
+    hostSocket.send({ type: "promote", memberId: gold.id });
+    await hostSocket.until(() => hostSocket.events().some((event) => event.type === "speaker_promoted"));
+    hostSocket.send({ type: "demote", memberId: gold.id });
+    await hostSocket.until(() => hostSocket.events().some((event) => event.type === "speaker_demoted"));
+    const calls = async () => (await (await fetch(`${fakeTencentUrl}/__calls?roomId=${encodeURIComponent(amaId)}`)).json()) as FakeTencentCall[];
+    for (let wait = 0; wait < 100 && (await calls()).length < 2; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const made = await calls();
+    expect(made.map((call) => [call.action, call.params.UserId, call.params.IsMute, call.errorCode])).toEqual([
+      ["SetUserBlockedByStrRoomId", gold.id, 0, null],
+      ["SetUserBlockedByStrRoomId", gold.id, 1, null],
+    ]);
+    expect(made.every((call) => call.params.StrRoomId === amaId)).toBe(true);
   });
 });
