@@ -1,20 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RoomEventSchema } from "./frames";
-import {
-  type QueueEntry,
-  type RoomCommand,
-  type RoomState,
-  decideRoom,
-  evolveRoom,
-  initialRoomState,
-  nextPromotionDeadlineMs,
-  orderedQueue,
-  presentCountMax,
-  promotionTimeoutMs,
-  roomInvariantViolations,
-  roomView,
-} from "./speaker-queue";
+import { type QueueEntry, type RoomCommand, type RoomState, decideRoom, evolveRoom, initialRoomState, nextPromotionDeadlineMs } from "./speaker-queue";
+import { orderedQueue, presentCountMax, promotionTimeoutMs, roomInvariantViolations, roomView } from "./speaker-queue";
 
 const host = "host";
 const now = Date.parse("2026-11-20T18:00:00Z");
@@ -254,6 +242,9 @@ describe("properties", () => {
         const shuffled = [...entries].sort((a, b) => shuffleKey(a.memberId) - shuffleKey(b.memberId));
         const ordered = orderedQueue(entries);
         expect(orderedQueue(shuffled)).toEqual(ordered);
+        const raised = (hands: QueueEntry[]) =>
+          hands.reduce((room, hand) => evolveRoom(room, { type: "hand_raised", memberId: hand.memberId, tierRank: hand.tierRank, atMs: hand.raisedAtMs }), initialRoomState(host, 2));
+        expect(raised(shuffled).queue).toEqual(ordered);
         for (let index = 1; index < ordered.length; index++) expect(isBefore(ordered[index - 1], ordered[index])).toBe(true);
       }),
     );
