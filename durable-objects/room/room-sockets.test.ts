@@ -73,4 +73,14 @@ describe("the room's sockets", () => {
     expect(client.frames.filter((frame) => frame.type === "error").map((frame) => (frame.type === "error" ? frame.code : ""))).toEqual(["bad_frame", "bad_frame", "bad_frame"]);
     expect((await room.snapshot())!.state.status).toBe("scheduled");
   });
+
+  it("answers a heartbeat with the member's attendance so far", async () => {
+    const { room } = await scheduledRoom();
+    const host = await socketFor(room, "mem_host");
+    host.send({ type: "start" });
+    const member = await socketFor(room, "mem_y00000000000000000000000");
+    member.send({ type: "heartbeat", lastSeq: 0 });
+    for (let wait = 0; wait < 100 && !member.frames.some((frame) => frame.type === "attendance"); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(member.frames.find((frame) => frame.type === "attendance")).toMatchObject({ thresholdMs: 15 * 60_000, paid: false });
+  });
 });

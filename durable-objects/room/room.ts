@@ -14,6 +14,8 @@ import { deliverTrtcCalls, hasOwedTrtcCalls, owedTrtcCalls } from "./room-trtc-c
 export const broadcastBatchMs = 50;
 /** A socket this many changes behind its acknowledgements is closed (it reconnects and catches up); a slow socket never stalls the room. */
 export const socketLagMax = 500;
+/** A socket hears its member's attendance so far at most this often (on a heartbeat). */
+export const attendanceFrameEveryMs = 60_000;
 /** After the planned length, the room ends itself this much later if the host has not. */
 export const endGraceMs = 15 * 60_000;
 const retryMs = 5_000;
@@ -91,6 +93,16 @@ export class Room extends DurableObject<Env> {
     return { ok: true, seq: this.row()!.seq };
   }
 
+  /**
+   * Closes every socket with "service restart" (1012), as a deploy does: pages reconnect with their
+   * last sequence number and miss nothing. Operators use it before maintenance; tests, to prove resumption.
+   */
+  async closeSockets(reason = "the room is restarting; reconnect"): Promise<{ closed: number }> {
+    const sockets = this.ctx.getWebSockets();
+    for (const socket of sockets) socket.close(1012, reason);
+    return { closed: sockets.length };
+  }
+
   /** Records a TRTC presence callback once by its natural id; a retried callback answers `recorded: false`. */
   async trtcEvent(event: TrtcPresenceEvent, receivedAtMs = Date.now()): Promise<{ recorded: boolean }> {
     const inserted = this.ctx.storage.sql
@@ -114,6 +126,8 @@ export class Room extends DurableObject<Env> {
     if (!this.row() || !this.state) return new Response("no such AMA", { status: 404 });
     const memberId = request.headers.get("X-Member-Id") ?? "";
     const tierRank = Number(request.headers.get("X-Tier-Rank") ?? "0");
+    // The host removed this member: they stay out of this AMA.
+    if (this.ctx.storage.sql.exec("SELECT 1 AS gone FROM removed_members WHERE member_id = ?", memberId).toArray().length > 0) return new Response("removed from this AMA by its host", { status: 403 });
     const lastSeq = new URL(request.url).searchParams.get("lastSeq");
     const pair = new WebSocketPair();
     const [client, server] = Object.values(pair);
@@ -137,7 +151,13 @@ export class Room extends DurableObject<Env> {
     if (frame.type === "hello") return this.catchUp(ws, member, frame.lastSeq ?? null);
     if (frame.type === "heartbeat") {
       touchPresence(this.ctx.storage.sql, member.memberId, nowMs);
-      if (frame.lastSeq !== undefined) ws.serializeAttachment({ ...member, ackSeq: frame.lastSeq });
+      // The member's attendance so far, at most once a minute per socket (a big room's heartbeats stay cheap).
+      const tellAttendance = nowMs - (member.attendanceSentMs ?? 0) >= attendanceFrameEveryMs;
+      ws.serializeAttachment({ ...member, ackSeq: frame.lastSeq ?? member.ackSeq, ...(tellAttendance ? { attendanceSentMs: nowMs } : {}) });
+      if (tellAttendance && this.state) {
+        const figure = attendanceOf(this.ctx.storage.sql, this.state, member.memberId, nowMs);
+        this.send(ws, { type: "attendance", attendedMs: figure.attendedMs, thresholdMs: figure.thresholdMs, paid: figure.credit === "paid" });
+      }
       return;
     }
     if (frame.type === "visibility") {
@@ -199,8 +219,10 @@ export class Room extends DurableObject<Env> {
       this.pending = this.pending ? { fromSeq: this.pending.fromSeq, toSeq: range.toSeq, events: [...this.pending.events, ...decision.events] } : { ...range, events: [...decision.events] };
       if (next.status === "ended" && this.state!.status !== "ended") settleAttendance(this.ctx.storage.sql, next, nowMs);
       owedTrtcCalls(this.ctx.storage.sql, decision.events, nowMs);
+      for (const event of decision.events) if (event.type === "member_removed") this.ctx.storage.sql.exec("INSERT OR IGNORE INTO removed_members (member_id, removed_at_ms) VALUES (?, ?)", event.memberId, nowMs);
     });
     this.state = next;
+    for (const event of decision.events) if (event.type === "member_removed") for (const socket of this.ctx.getWebSockets(event.memberId)) socket.close(4003, "removed by the host");
     return { ok: true };
   }
 

@@ -11,7 +11,8 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { callActor } from "../ledger/call-actor";
 import { findProgram } from "../programs/program-directory";
-import { IdParamsSchema, memberSecurity } from "../schemas/common";
+import { requireAuth } from "../auth/require-auth";
+import { IdParamsSchema, memberSecurity, operatorSecurity } from "../schemas/common";
 import { trtcConfigFromEnv, trtcPrivateMapKey, trtcUserSig } from "../tencent/user-sig";
 import { AmaSchema, amaForMember, toAma } from "./amas";
 import { signedInMember } from "./me";
@@ -62,7 +63,26 @@ const hostAction = (type: "start" | "end") =>
     responses: { 200: { description: type === "start" ? "Live" : "Ended", content: { "application/json": { schema: AmaSchema } } }, ...errorResponses(401, 403, 404, 409) },
   });
 
+const closeSockets = createRoute({
+  operationId: "closeAmaSockets",
+  method: "post",
+  path: "/{id}/sockets/close",
+  tags: ["AMAs"],
+  summary: "Close every socket of the AMA's room as a deploy would (operator); pages reconnect and resume from their last sequence number",
+  security: operatorSecurity,
+  middleware: [requireAuth({ operator: true })],
+  request: { params: IdParamsSchema },
+  responses: { 200: { description: "Closed", content: { "application/json": { schema: z.object({ closed: z.number().int() }) } } }, ...errorResponses(401, 403, 404) },
+});
+
 export const amaRoomRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+amaRoomRoutes.openapi(closeSockets, async (c) => {
+  const { id } = c.req.valid("param");
+  const [row] = await drizzle(c.env.DB).select({ id: amas.id }).from(amas).where(eq(amas.id, id));
+  if (!row) throw new ApiError(404, "ama_not_found", `No AMA ${id}`);
+  return c.json(await callActor(c.env.ROOM, id, (stub) => stub.closeSockets()), 200);
+});
 
 amaRoomRoutes.openapi(getAma, async (c) => {
   const member = signedInMember(c.get("principal"));
@@ -125,5 +145,7 @@ amaRoomRoutes.get("/:id/socket", requireMember(), async (c) => {
   const forwarded = new URL(`https://room/${ama.id}`);
   if (lastSeq !== undefined && /^\d{1,12}$/.test(lastSeq)) forwarded.searchParams.set("lastSeq", lastSeq);
   const headers = new Headers({ Upgrade: "websocket", "X-Member-Id": member.memberId, "X-Tier-Rank": String(tierIndex(program.config.tiers, view.body.tier)) });
-  return c.env.ROOM.getByName(ama.id).fetch(forwarded.toString(), { headers });
+  const upgraded = await c.env.ROOM.getByName(ama.id).fetch(forwarded.toString(), { headers });
+  if (upgraded.status === 403) throw new ApiError(403, "removed_from_ama", "The host removed you from this AMA");
+  return upgraded;
 });

@@ -181,4 +181,19 @@ describe("AMA rooms (issue 21)", () => {
     ]);
     expect(made.every((call) => call.params.StrRoomId === amaId)).toBe(true);
   });
+
+  it("keeps a member the host removed out of the room: their socket closes and a new one is refused", async () => {
+    const { program, host, bronze } = await community();
+    const amaId = await schedule(program.id, host);
+    const hostSocket = await connect(host, amaId);
+    const bronzeSocket = await connect(bronze, amaId);
+    let closedWith: number | null = null;
+    bronzeSocket.socket.addEventListener("close", (event) => (closedWith = event.code));
+    hostSocket.send({ type: "remove", memberId: bronze.id });
+    await hostSocket.until(() => hostSocket.events().some((event) => event.type === "member_removed"));
+    await bronzeSocket.until(() => closedWith !== null);
+    expect(closedWith).toBe(4003);
+    const again = await exports.default.fetch(`https://loyalty.test/v1/amas/${amaId}/socket`, { headers: { Upgrade: "websocket", Cookie: bronze.cookie, Origin: appOrigin } });
+    expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([403, "removed_from_ama"]);
+  });
 });
