@@ -14,6 +14,7 @@ describe("parseClientFrame", () => {
     { type: "heartbeat", lastSeq: 7 },
     { type: "visibility", hidden: true },
     { type: "raise_hand" },
+    { type: "take_stage" },
     { type: "lower_hand" },
     { type: "promote", memberId: "alice" },
     { type: "demote", memberId: "alice" },

@@ -62,6 +62,8 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   /** The page went to the background or came back: hidden time does not count as attendance. */
   z.object({ type: z.literal("visibility"), hidden: z.boolean() }),
   z.object({ type: z.literal("raise_hand") }),
+  /** A promoted member takes the stage (their audio is on): without it within the timeout, the promotion lapses. */
+  z.object({ type: z.literal("take_stage") }),
   z.object({ type: z.literal("lower_hand") }),
   z.object({ type: z.literal("promote"), memberId }),
   z.object({ type: z.literal("demote"), memberId }),

@@ -16,6 +16,8 @@ export function commandOf(frame: ClientFrame, member: SocketMember): RoomCommand
       return { type: "raiseHand", by, tierRank: member.tierRank };
     case "lower_hand":
       return { type: "lowerHand", by };
+    case "take_stage":
+      return { type: "arriveAsSpeaker", by };
     case "promote":
       return { type: "promote", by, memberId: frame.memberId };
     case "demote":

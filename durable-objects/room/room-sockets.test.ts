@@ -83,4 +83,17 @@ describe("the room's sockets", () => {
     for (let wait = 0; wait < 100 && !member.frames.some((frame) => frame.type === "attendance"); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(member.frames.find((frame) => frame.type === "attendance")).toMatchObject({ thresholdMs: 15 * 60_000, paid: false });
   });
+
+  it("takes a promoted member's TRTC entry as an anchor (Role 20) as taking the stage", async () => {
+    const { amaId, room } = await scheduledRoom();
+    const host = await socketFor(room, "mem_host");
+    host.send({ type: "start" });
+    const member = await socketFor(room, "mem_z00000000000000000000000", 2);
+    member.send({ type: "raise_hand" });
+    for (let wait = 0; wait < 100 && (await room.snapshot())!.state.queue.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    host.send({ type: "promote", memberId: "mem_z00000000000000000000000" });
+    for (let wait = 0; wait < 100 && (await room.snapshot())!.state.promoted.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await room.trtcEvent({ eventType: 103, roomId: amaId, userId: "mem_z00000000000000000000000", atMs: Date.now(), reason: null, role: 20 });
+    expect((await room.snapshot())!.state.speakers.map((speaker) => speaker.memberId)).toEqual(["mem_z00000000000000000000000"]);
+  });
 });

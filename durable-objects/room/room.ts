@@ -14,6 +14,8 @@ import { deliverTrtcCalls, hasOwedTrtcCalls, owedTrtcCalls } from "./room-trtc-c
 export const broadcastBatchMs = 50;
 /** A socket this many changes behind its acknowledgements is closed (it reconnects and catches up); a slow socket never stalls the room. */
 export const socketLagMax = 500;
+/** TRTC's role in a callback: 20 an anchor (sending audio), 21 an audience member. */
+const trtcAnchorRole = 20;
 /** A socket hears its member's attendance so far at most this often (on a heartbeat). */
 export const attendanceFrameEveryMs = 60_000;
 /** After the planned length, the room ends itself this much later if the host has not. */
@@ -117,6 +119,10 @@ export class Room extends DurableObject<Env> {
         receivedAtMs,
       )
       .toArray();
+    // A promoted member whose TRTC client entered as an anchor (Role 20) has taken the stage.
+    if (inserted.length > 0 && event.eventType === 103 && event.role === trtcAnchorRole && this.state?.promoted.some((promotion) => promotion.memberId === event.userId)) {
+      if (this.apply({ type: "arriveAsSpeaker", by: event.userId }, receivedAtMs).ok) await this.afterChange(receivedAtMs);
+    }
     return { recorded: inserted.length > 0 };
   }
 

@@ -84,6 +84,10 @@ describe("AMA rooms (issue 21)", () => {
     expect(bronzeSocket.frames.find((frame) => frame.type === "error")).toMatchObject({ code: "not_host" });
     hostSocket.send({ type: "promote", memberId: gold.id });
     await goldSocket.until(() => goldSocket.events().some((event) => event.type === "speaker_promoted"));
+    // The promoted member takes the stage within the timeout and becomes a speaker.
+    goldSocket.send({ type: "take_stage" });
+    await hostSocket.until(() => hostSocket.events().some((event) => event.type === "speaker_arrived"));
+    expect((await as(host, "GET", `/v1/amas/${amaId}`)).json.room.state.speakers.map((speaker: { memberId: string }) => speaker.memberId)).toEqual([gold.id]);
     // Every socket saw the same changes in the same order, one sequence number each.
     const sequence = (socket: Awaited<ReturnType<typeof connect>>) => socket.frames.filter((frame) => frame.type === "events").map((frame) => (frame.type === "events" ? `${frame.fromSeq}-${frame.toSeq}` : ""));
     const tail = (list: string[]) => list.slice(-2);
