@@ -129,6 +129,19 @@ for (const type of ["start", "end"] as const) {
   });
 }
 
+amaRoomRoutes.openAPIRegistry.registerPath({
+  operationId: "amaSocket",
+  method: "get",
+  path: "/{id}/socket",
+  tags: ["AMAs"],
+  summary: "The AMA room's WebSocket (session cookie; Origin must be this site)",
+  description:
+    "Frames are JSON, one zod union each way (domain/rooms/frames.ts). Send `hello` (or `?lastSeq=`) with the last sequence number applied to get exactly the changes missed, or a snapshot; `heartbeat` every 20 s with `lastSeq`; `visibility` when the page is hidden or shown; `raise_hand`, `lower_hand`, `take_stage`; the host's `start`, `end`, `promote`, `demote`, `mute`, `remove`. Close codes: 4003 removed by the host, 4008 too far behind (reconnect), 1012 the room restarted (reconnect).",
+  security: memberSecurity,
+  request: { params: IdParamsSchema, query: z.object({ lastSeq: z.string().regex(/^\d{1,12}$/).optional() }) },
+  responses: { 101: { description: "Switching protocols: the room's socket" }, ...errorResponses(401, 403, 404) },
+});
+
 /**
  * The room's WebSocket. The session cookie is checked here, before the upgrade, and the Origin
  * must be this deployment's (a page elsewhere cannot open a socket with the member's cookie); the
