@@ -25,6 +25,7 @@ import { settlementRoutes } from "./routes/settlements";
 import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
 import { trtcWebhookRoutes } from "./webhooks/trtc";
+import { amaPages } from "../web/routes/ama-pages";
 import { kioskPages } from "../web/routes/kiosk-pages";
 import { memberPages } from "../web/routes/member-pages";
 import { pageHeaders } from "../web/page-headers";
@@ -72,6 +73,7 @@ export function createApp() {
   // The web app: the member portal and the kiosk screen, server-rendered over the same flows.
   app.route("/kiosk", kioskPages);
   app.route("/", memberPages);
+  app.route("/", amaPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",

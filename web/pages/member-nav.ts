@@ -1,9 +1,14 @@
 /** The member portal's navigation, with the current page marked. */
-export function memberNav(current: "/" | "/rewards" | "/access", community = false) {
+export function memberNav(current: "/" | "/rewards" | "/amas" | "/access", community = false) {
   return [
     { href: "/", label: "Home", current: current === "/" },
     { href: "/rewards", label: "Rewards", current: current === "/rewards" },
-    ...(community ? [{ href: "/access", label: "Access", current: current === "/access" }] : []),
+    ...(community
+      ? [
+          { href: "/amas", label: "AMAs", current: current === "/amas" },
+          { href: "/access", label: "Access", current: current === "/access" },
+        ]
+      : []),
   ];
 }
 

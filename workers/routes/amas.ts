@@ -22,7 +22,7 @@ const scheduleAheadMaxMs = 366 * 86_400_000;
 const listLimit = 50;
 export const speakerCapDefault = 8;
 
-const ScheduleAmaSchema = z
+export const ScheduleAmaSchema = z
   .object({
     title: z.string().trim().min(3).max(120).openapi({ example: "Roadmap AMA with the core team" }),
     startsAt: z.iso.datetime({ offset: true }).openapi({ description: "When the AMA starts (the host may start it earlier)" }),
@@ -31,6 +31,7 @@ const ScheduleAmaSchema = z
   })
   .strict()
   .openapi("ScheduleAma");
+export type ScheduleAma = z.infer<typeof ScheduleAmaSchema>;
 
 export const AmaSchema = z
   .object({
@@ -89,39 +90,51 @@ export const amaRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 amaRoutes.openapi(scheduleAma, async (c) => {
   const { id: programId } = c.req.valid("param");
   const member = ownProgram(c.get("principal"), programId);
-  const key = requireIdempotencyKey(c);
-  const body = c.req.valid("json");
+  return c.json(await scheduleAmaAs(c.env, member, requireIdempotencyKey(c), c.req.valid("json")), 201);
+});
+
+/**
+ * Schedules an AMA hosted by `member` (who passed the scheduleAma gate) under `key`: the API route
+ * and the /amas page's form both come here, so a page never schedules by another road.
+ */
+export async function scheduleAmaAs(env: Env, member: { memberId: string; programId: string }, key: string, body: ScheduleAma) {
+  const programId = member.programId;
   const nowMs = Date.now();
   const startsAtMs = Date.parse(body.startsAt);
   if (startsAtMs > nowMs + scheduleAheadMaxMs) throw new ApiError(422, "starts_too_far_ahead", "An AMA can be scheduled at most a year ahead");
   const id = await amaIdFor(programId, key);
-  const db = drizzle(c.env.DB);
+  const db = drizzle(env.DB);
   const row: AmaRow = { id, programId, title: body.title, hostMemberId: member.memberId, startsAtMs, plannedMinutes: body.plannedMinutes, status: "scheduled", idempotencyKey: key, createdAt: new Date(nowMs).toISOString() };
   await db.insert(amas).values(row).onConflictDoNothing();
   const [stored] = await db.select().from(amas).where(eq(amas.id, id));
   if (stored.hostMemberId !== member.memberId || stored.title !== body.title || stored.startsAtMs !== startsAtMs || stored.plannedMinutes !== body.plannedMinutes) {
     throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key already scheduled another AMA; send a new key for a new AMA");
   }
-  const program = await programContext(c.env.DB, programId);
+  const program = await programContext(env.DB, programId);
   // The room is told its AMA in the same request; a retry of the key tells it again (idempotent).
-  await callActor(c.env.ROOM, id, (room) =>
+  await callActor(env.ROOM, id, (room) =>
     room.schedule({ amaId: id, program, hostMemberId: member.memberId, startsAtMs, plannedMs: body.plannedMinutes * 60_000, speakerCap: body.speakerCap ?? speakerCapDefault }),
   );
-  return c.json(toAma(stored), 201);
-});
+  return toAma(stored);
+}
 
 amaRoutes.openapi(listAmas, async (c) => {
   const { id: programId } = c.req.valid("param");
   ownProgram(c.get("principal"), programId);
-  // Live ones and those still to come; an AMA that ended long ago is history, not a listing.
-  const rows = await drizzle(c.env.DB)
+  return c.json({ amas: await upcomingAmas(c.env.DB, programId) }, 200);
+});
+
+/** Live AMAs and those still to come, soonest first (the API's list and the /amas page). */
+export async function upcomingAmas(db: D1Database, programId: string) {
+  // An AMA that ended long ago is history, not a listing.
+  const rows = await drizzle(db)
     .select()
     .from(amas)
     .where(and(eq(amas.programId, programId), inArray(amas.status, ["scheduled", "live"]), gt(amas.startsAtMs, Date.now() - 24 * 3_600_000)))
     .orderBy(asc(amas.startsAtMs))
     .limit(listLimit);
-  return c.json({ amas: rows.map(toAma) }, 200);
-});
+  return rows.map(toAma);
+}
 
 /** The AMA, for a member of its program (another program's AMA answers 404, as if it did not exist). */
 export async function amaForMember(db: D1Database, amaId: string, programId: string): Promise<AmaRow> {
