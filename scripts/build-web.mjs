@@ -1,14 +1,14 @@
-// Bundles the pages' few client scripts (web/client/*.ts; shared code sits in web/client/lib) and the
-// stylesheet with esbuild, the bundler wrangler itself uses, into web/public/assets, where the Worker's
-// static assets serve them. `npm install`, `npm start` and `npm test` run it, so bundles match sources.
+// Bundles the pages' few client scripts (web/client/*.ts and *.tsx; shared code sits in web/client/lib)
+// and the stylesheet with esbuild, the bundler wrangler itself uses, into web/public/assets, where the
+// Worker's static assets serve them. `npm install`, `npm start` and `npm test` run it, so bundles match sources.
 import { readdirSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const outdir = "web/public/assets";
 const entryPoints = Object.fromEntries(
   readdirSync("web/client")
-    .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts") && !name.endsWith(".d.ts"))
-    .map((name) => [name.slice(0, -3), `web/client/${name}`]),
+    .filter((name) => /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) && !name.endsWith(".d.ts"))
+    .map((name) => [name.replace(/\.tsx?$/, ""), `web/client/${name}`]),
 );
 entryPoints.app = "web/styles/app.css";
 
@@ -22,4 +22,9 @@ await build({
   target: "es2022",
   legalComments: "none",
   logLevel: "warning",
+  // Components shared with the server (web/pages/room-stage.tsx) render in the browser with hono/jsx/dom.
+  // Given here, not as jsxImportSource: tsconfig.json's "hono/jsx" (the server's) would win over that option.
+  tsconfigRaw: { compilerOptions: { jsx: "react-jsx", jsxImportSource: "hono/jsx/dom" } },
+  // The room's frame schemas, without the whole zod namespace (see web/client/lib/zod-for-frames.ts).
+  alias: { "@hono/zod-openapi": "./web/client/lib/zod-for-frames.ts" },
 });

@@ -1,0 +1,103 @@
+import { render, useState } from "hono/jsx/dom";
+import { type ClientFrame, RoomViewSchema } from "../../domain/rooms/frames";
+import { RoomStage, type RoomStageProps } from "../pages/room-stage";
+import type { AttendanceFigure } from "../words/room-words";
+import { show } from "./lib/api";
+import { joinAudio } from "./lib/room-audio";
+import { type LocalRoom, applyFrame } from "./lib/room-view";
+import { openRoomSocket } from "./lib/room-socket";
+
+/**
+ * The AMA room page, live: the server rendered the room as of `data-seq`; this script keeps it
+ * current from the room's socket, sends the buttons' commands, and joins audio on request.
+ */
+const root = document.getElementById("room-live")!;
+const notice = document.getElementById("room-notice")!;
+const connection = document.getElementById("room-connection")!;
+const amaId = root.dataset.amaId!;
+const me = root.dataset.me!;
+// The server's first render, as of `data-seq`: the socket resumes from there.
+let room: LocalRoom = { seq: Number(root.dataset.seq), view: RoomViewSchema.parse(JSON.parse(root.dataset.state!)) };
+let attendance: AttendanceFigure | null = root.dataset.attendance ? (JSON.parse(root.dataset.attendance) as AttendanceFigure) : null;
+let connected = false;
+
+let update: (props: RoomStageProps) => void = () => undefined;
+function LiveStage(props: RoomStageProps) {
+  const [current, setCurrent] = useState(props);
+  update = setCurrent;
+  return <RoomStage {...current} />;
+}
+const props = (): RoomStageProps => ({ view: room.view, me, attendance, connected });
+root.replaceChildren();
+render(<LiveStage {...props()} />, root);
+
+const connectionWords = { connecting: "Connecting to the room…", open: "Connected: changes show as they happen.", retrying: "Connection lost. Reconnecting…", closed: "Disconnected." } as const;
+
+const socket = openRoomSocket(socketUrl(), {
+  lastSeq: () => room.seq,
+  state(state, detail) {
+    connected = state === "open";
+    show(connection, state === "closed" && detail ? `Disconnected: ${detail}.` : connectionWords[state], state === "closed" ? "error" : "info");
+    update(props());
+  },
+  frame(frame) {
+    if (frame.type === "error") return show(notice, frame.message, "error");
+    if (frame.type === "attendance") {
+      attendance = { attendedMs: frame.attendedMs, thresholdMs: frame.thresholdMs, paid: frame.paid };
+      return update(props());
+    }
+    const outcome = applyFrame(room, frame);
+    if (outcome.gap) return socket.reconnect();
+    room = outcome.room;
+    if (outcome.changed) update(props());
+  },
+});
+
+/** The room's socket on this page's own origin (the room accepts sockets only from the site's pages). */
+function socketUrl(): string {
+  const url = new URL(`/v1/amas/${encodeURIComponent(amaId)}/socket`, location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  return url.toString();
+}
+
+root.addEventListener("click", (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>("button[data-action]");
+  if (!button) return;
+  const frame = frameFor(button.dataset.action ?? "", button.dataset.memberId ?? "");
+  if (!frame) return;
+  show(notice, "");
+  if (!socket.send(frame)) show(notice, "Not connected to the room yet. Try again in a moment.", "error");
+});
+
+/** The frame a button of RoomStage asks for (its data-action and data-member-id). */
+function frameFor(action: string, memberId: string): ClientFrame | null {
+  switch (action) {
+    case "start":
+    case "end":
+    case "raise_hand":
+    case "lower_hand":
+      return { type: action };
+    case "promote":
+    case "demote":
+    case "remove":
+      return { type: action, memberId };
+    case "mute":
+    case "unmute":
+      return { type: "mute", memberId, muted: action === "mute" };
+    default:
+      return null;
+  }
+}
+
+const audioButton = document.getElementById("join-audio") as HTMLButtonElement;
+const audioStatus = document.getElementById("audio-status")!;
+audioButton.addEventListener("click", async () => {
+  audioButton.disabled = true;
+  show(audioStatus, "Joining audio…");
+  const outcome = await joinAudio(amaId);
+  if (!outcome.ok) {
+    audioButton.hidden = true;
+    return show(audioStatus, outcome.message, "error");
+  }
+  show(audioStatus, outcome.talking ? "You are in the audio room and can talk." : "You are in the audio room, listening.", "success");
+});

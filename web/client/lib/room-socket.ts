@@ -1,0 +1,99 @@
+import { type ClientFrame, type ServerFrame, ServerFrameSchema } from "../../../domain/rooms/frames";
+
+/** The room asks for a heartbeat at least this often to keep the member present. */
+export const heartbeatEveryMs = 20_000;
+/** Reconnect waits grow from the first to the last, then stay there; a random part spreads a room's pages after a deploy. */
+const backoffMs = [250, 1_000, 2_000, 5_000, 10_000] as const;
+const jitterMs = 500;
+/** Close codes after which reconnecting would only be refused again (the host removed this member). */
+const finalCloseCodes = new Set([4003]);
+
+export type RoomSocketHooks = {
+  /** The last sequence number the page applied: sent on every (re)connect and heartbeat. */
+  lastSeq(): number | null;
+  frame(frame: ServerFrame): void;
+  state(state: "connecting" | "open" | "retrying" | "closed", detail?: string): void;
+};
+
+/**
+ * The room's WebSocket, kept open: every connect resumes from the page's last sequence number (in
+ * the URL, where the room catches up at the upgrade, and in `hello`), a heartbeat every 20 s
+ * carries it too, a close (a deploy, a lost network, a gap the page found) reconnects with backoff,
+ * and a frame that fails the schema is dropped, never applied.
+ */
+export function openRoomSocket(baseUrl: string, hooks: RoomSocketHooks) {
+  let socket: WebSocket | null = null;
+  let attempt = 0;
+  let heartbeat: ReturnType<typeof setInterval> | null = null;
+  let stopped = false;
+
+  const send = (frame: ClientFrame): boolean => {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  };
+
+  const connect = () => {
+    hooks.state(attempt === 0 ? "connecting" : "retrying");
+    const lastSeq = hooks.lastSeq();
+    const url = new URL(baseUrl);
+    if (lastSeq !== null) url.searchParams.set("lastSeq", String(lastSeq));
+    const current = new WebSocket(url);
+    socket = current;
+    current.addEventListener("open", () => {
+      hooks.state("open");
+      send({ type: "hello", ...seqField(hooks.lastSeq()) });
+      send({ type: "visibility", hidden: document.visibilityState === "hidden" });
+      heartbeat = setInterval(() => send({ type: "heartbeat", ...seqField(hooks.lastSeq()) }), heartbeatEveryMs);
+    });
+    current.addEventListener("message", (event) => {
+      const parsed = typeof event.data === "string" ? parseServerFrame(event.data) : null;
+      if (!parsed) return;
+      // A frame arrived: this connection works, so the next drop starts the backoff afresh.
+      attempt = 0;
+      hooks.frame(parsed);
+    });
+    current.addEventListener("close", (event) => {
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = null;
+      if (socket !== current) return;
+      socket = null;
+      if (stopped || finalCloseCodes.has(event.code)) {
+        hooks.state("closed", event.reason);
+        return;
+      }
+      const waitMs = backoffMs[Math.min(attempt, backoffMs.length - 1)] + Math.random() * jitterMs;
+      attempt++;
+      hooks.state("retrying");
+      setTimeout(connect, waitMs);
+    });
+  };
+
+  const onVisibility = () => send({ type: "visibility", hidden: document.visibilityState === "hidden" });
+  document.addEventListener("visibilitychange", onVisibility);
+  connect();
+
+  return {
+    send,
+    /** Drops this connection and opens another from the last sequence number (after a gap). */
+    reconnect() {
+      socket?.close(4000, "sequence gap: resuming from the last applied change");
+    },
+    stop() {
+      stopped = true;
+      document.removeEventListener("visibilitychange", onVisibility);
+      socket?.close(1000, "page closed");
+    },
+  };
+}
+
+const seqField = (lastSeq: number | null) => (lastSeq === null ? {} : { lastSeq });
+
+function parseServerFrame(text: string): ServerFrame | null {
+  try {
+    const parsed = ServerFrameSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

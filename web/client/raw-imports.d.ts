@@ -1,0 +1,5 @@
+/** Vite's `?raw` import (tests only): a file's text. */
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}
