@@ -32,6 +32,11 @@ async function workerdProject(name: string, include: string[]) {
             COMMUNITY_ECONOMY_RUNS: process.env.COMMUNITY_ECONOMY_RUNS ?? "",
             // The bench's bot-farm figure (bench/bot-farm.test.ts): how many fresh wallets.
             BENCH_FARM_WALLETS: process.env.BENCH_FARM_WALLETS ?? "",
+            // The bench's in-process room figures (bench/room-*.test.ts): socket counts and rounds.
+            BENCH_ROOM_BROADCAST_SOCKETS: process.env.BENCH_ROOM_BROADCAST_SOCKETS ?? "",
+            BENCH_ROOM_BROADCAST_RUNS: process.env.BENCH_ROOM_BROADCAST_RUNS ?? "",
+            BENCH_ROOM_HAND_SOCKETS: process.env.BENCH_ROOM_HAND_SOCKETS ?? "",
+            BENCH_ROOM_HAND_ROUNDS: process.env.BENCH_ROOM_HAND_ROUNDS ?? "",
           },
           outboundService: testOutbound,
         },
@@ -46,7 +51,9 @@ export default defineConfig(async () => ({
     projects: [
       await workerdProject("workerd", ["workers/**/*.test.ts", "durable-objects/**/*.test.ts", "domain/**/*.test.ts", "web/**/*.test.{ts,tsx}"]),
       // Only `npm run bench` (BENCH_ONLY=farm) asks for the bot-farm figure; `npm test` does not run it.
-      ...(process.env.BENCH_FARM === "1" ? [await workerdProject("bench-farm", ["bench/**/*.test.ts"])] : []),
+      ...(process.env.BENCH_FARM === "1" ? [await workerdProject("bench-farm", ["bench/bot-farm.test.ts"])] : []),
+      // Only `npm run bench` (BENCH_ONLY=rooms) asks for the in-process room figures.
+      ...(process.env.BENCH_ROOMS === "1" ? [await workerdProject("bench-rooms", ["bench/room-*.test.ts"])] : []),
       {
         test: {
           name: "node",

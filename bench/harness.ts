@@ -7,8 +7,12 @@ import { waitFor } from "../scripts/processes";
 
 export const benchOperatorToken = "bench-operator-token";
 
-/** A private `wrangler dev` on 127.0.0.1 with a fresh, migrated state directory. */
-export async function startWorker(): Promise<{ url: string; stop: () => void }> {
+/**
+ * A private `wrangler dev` on 127.0.0.1 with a fresh, migrated state directory. `vars(url)` adds
+ * `--var` overrides that may name the worker's own address (the port is only known here), e.g. an
+ * APP_ORIGIN the bench's sockets can send as their Origin.
+ */
+export async function startWorker(vars: (url: string) => Record<string, string> = () => ({})): Promise<{ url: string; stop: () => void }> {
   const stateDir = mkdtempSync(path.join(tmpdir(), "loyalty-bench-"));
   const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
     encoding: "utf8",
@@ -16,12 +20,12 @@ export async function startWorker(): Promise<{ url: string; stop: () => void }> 
   });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   const port = await freePort();
-  const child = spawn(
-    "wrangler",
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--var", `OPERATOR_TOKEN:${benchOperatorToken}`, "--show-interactive-dev-session=false"],
-    { detached: true, stdio: "ignore" },
-  );
   const url = `http://127.0.0.1:${port}`;
+  const overrides = Object.entries({ OPERATOR_TOKEN: benchOperatorToken, ...vars(url) }).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, ...overrides, "--show-interactive-dev-session=false"], {
+    detached: true,
+    stdio: "ignore",
+  });
   const stop = () => {
     try {
       process.kill(-child.pid!, "SIGTERM");

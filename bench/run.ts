@@ -5,15 +5,17 @@ import { type BenchClient, benchClient } from "./client";
 import { flashDrop, flashDropOptions, printFlashDrop } from "./flash-drop";
 import { startWorker } from "./harness";
 import { purchaseFigures } from "./purchase-figures";
+import { fanOutOptions } from "./room-fan-out";
+import { roomFigures, trtcRoomsOption } from "./room-figures";
 import { signInFigures, signInOptions } from "./sign-in-figures";
 
 /**
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
- * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash` or `BENCH_ONLY=farm` runs one group of figures.
+ * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash`, `BENCH_ONLY=farm` or `BENCH_ONLY=rooms` runs one group of figures.
  */
-const groups = ["purchase", "action", "signin", "flash", "farm"] as const;
+const groups = ["purchase", "action", "signin", "flash", "farm", "rooms"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
 const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
@@ -28,6 +30,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const requestsPerRound = Number(process.env.BENCH_REQUESTS ?? 400);
 const actionKnobs = runs("action") ? actionOptions({ rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle }) : undefined;
 const signInKnobs = runs("signin") ? signInOptions({ rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle }) : undefined;
+const roomKnobs = runs("rooms") ? { rounds, requestsPerRound, slicesPerRound: 4, concurrency, settle, fanOut: fanOutOptions(concurrency), trtcRooms: trtcRoomsOption() } : undefined;
 
 /**
  * Each group of figures runs on a fresh worker: actors a group creates (thousands, for enrollment and
@@ -84,6 +87,14 @@ if (runs("farm")) {
   result.botFarm = farm;
   farmFailed = !farm.meetsTarget;
 }
+let roomTargetsMissed: string[] = [];
+if (roomKnobs) {
+  // Its own worker (APP_ORIGIN and the TRTC callback key are set for it), then the in-process figures.
+  const rooms = await roomFigures(roomKnobs);
+  result.rooms = rooms.result;
+  failures += rooms.failures;
+  roomTargetsMissed = rooms.missedTargets;
+}
 
 mkdirSync("bench/results", { recursive: true });
 // A partial run keeps its own file, so it never overwrites the last full run's figures.
@@ -91,4 +102,5 @@ writeFileSync(`bench/results/${only === undefined ? "latest" : `latest-${only}`}
 if (failures > 0) console.error(`${failures} requests failed`);
 if (flashFailed) console.error("flash drop: the answers were not exactly the reward's units issued and the rest out_of_stock (see above)");
 if (farmFailed) console.error("bot farm: the farm earned more than 1% of an honest member per account-hour (see above)");
-process.exit(failures > 0 || flashFailed || farmFailed ? 1 : 0);
+if (roomTargetsMissed.length > 0) console.error(`rooms: missed the target of ${roomTargetsMissed.join(", ")} (see above)`);
+process.exit(failures > 0 || flashFailed || farmFailed || roomTargetsMissed.length > 0 ? 1 : 0);
