@@ -16,11 +16,12 @@ export type RoomStageProps = {
   connected: boolean;
 };
 
-type ActionProps = { action: string; memberId?: string; label: string; kind?: "secondary" | "danger"; connected: boolean; children: string };
+/** `whom` names the member a host button acts on; its accessible name starts with the visible word (WCAG 2.5.3). */
+type ActionProps = { action: string; memberId?: string; whom?: string; kind?: "secondary" | "danger"; connected: boolean; children: string };
 
-function Action({ action, memberId, label, kind, connected, children }: ActionProps) {
+function Action({ action, memberId, whom, kind, connected, children }: ActionProps) {
   return (
-    <button type="button" class={kind} data-action={action} data-member-id={memberId} aria-label={label} disabled={!connected}>
+    <button type="button" class={kind} data-action={action} data-member-id={memberId} aria-label={whom ? `${children} ${whom}` : undefined} disabled={!connected}>
       {children}
     </button>
   );
@@ -30,7 +31,8 @@ export function RoomStage({ view, me, attendance, connected }: RoomStageProps) {
   const isHost = me === view.hostId;
   const live = view.status === "live";
   const place = view.queue.findIndex((entry) => entry.memberId === me);
-  const onStage = view.speakers.some((speaker) => speaker.memberId === me) || view.promoted.some((entry) => entry.memberId === me);
+  const invited = view.promoted.some((entry) => entry.memberId === me);
+  const onStage = invited || view.speakers.some((speaker) => speaker.memberId === me);
   const label = (memberId: string) => memberLabel(memberId, me);
   return (
     <>
@@ -57,13 +59,13 @@ export function RoomStage({ view, me, attendance, connected }: RoomStageProps) {
               </span>
               {isHost && (
                 <span class="actions">
-                  <Action action={speaker.muted ? "unmute" : "mute"} memberId={speaker.memberId} label={`${speaker.muted ? "Unmute" : "Mute"} ${label(speaker.memberId)}`} kind="secondary" connected={connected}>
+                  <Action action={speaker.muted ? "unmute" : "mute"} memberId={speaker.memberId} whom={label(speaker.memberId)} kind="secondary" connected={connected}>
                     {speaker.muted ? "Unmute" : "Mute"}
                   </Action>
-                  <Action action="demote" memberId={speaker.memberId} label={`Move ${label(speaker.memberId)} off the stage`} kind="secondary" connected={connected}>
+                  <Action action="demote" memberId={speaker.memberId} whom={label(speaker.memberId)} kind="secondary" connected={connected}>
                     Demote
                   </Action>
-                  <Action action="remove" memberId={speaker.memberId} label={`Remove ${label(speaker.memberId)} from the AMA`} kind="danger" connected={connected}>
+                  <Action action="remove" memberId={speaker.memberId} whom={label(speaker.memberId)} kind="danger" connected={connected}>
                     Remove
                   </Action>
                 </span>
@@ -76,7 +78,7 @@ export function RoomStage({ view, me, attendance, connected }: RoomStageProps) {
                 {label(entry.memberId)} <span class="badge good">Invited to speak</span>
               </span>
               {isHost && (
-                <Action action="demote" memberId={entry.memberId} label={`Withdraw the invitation of ${label(entry.memberId)}`} kind="secondary" connected={connected}>
+                <Action action="demote" memberId={entry.memberId} whom={label(entry.memberId)} kind="secondary" connected={connected}>
                   Withdraw
                 </Action>
               )}
@@ -86,12 +88,12 @@ export function RoomStage({ view, me, attendance, connected }: RoomStageProps) {
         {isHost && (
           <div class="row">
             {view.status === "scheduled" && (
-              <Action action="start" label="Start the AMA" connected={connected}>
+              <Action action="start" connected={connected}>
                 Start the AMA
               </Action>
             )}
             {live && (
-              <Action action="end" label="End the AMA" kind="danger" connected={connected}>
+              <Action action="end" kind="danger" connected={connected}>
                 End the AMA
               </Action>
             )}
@@ -110,7 +112,7 @@ export function RoomStage({ view, me, attendance, connected }: RoomStageProps) {
                 <div class="row">
                   <span>{label(entry.memberId)}</span>
                   {isHost && (
-                    <Action action="promote" memberId={entry.memberId} label={`Invite ${label(entry.memberId)} to speak`} connected={connected}>
+                    <Action action="promote" memberId={entry.memberId} whom={label(entry.memberId)} connected={connected}>
                       Promote
                     </Action>
                   )}
@@ -121,17 +123,23 @@ export function RoomStage({ view, me, attendance, connected }: RoomStageProps) {
         )}
         {!isHost && (
           <p data-testid="your-place">
-            {place >= 0 ? `Your hand is up: you are ${ordinal(place + 1)} in the queue.` : onStage ? "You are on the stage." : "Your hand is not raised."}
+            {place >= 0
+              ? `Your hand is up: you are ${ordinal(place + 1)} in the queue.`
+              : invited
+                ? "The host invited you to speak: join audio within a minute to take the stage."
+                : onStage
+                  ? "You are on the stage."
+                  : "Your hand is not raised."}
           </p>
         )}
         {!isHost && live && !onStage && (
           <div class="row">
             {place >= 0 ? (
-              <Action action="lower_hand" label="Lower your hand" kind="secondary" connected={connected}>
+              <Action action="lower_hand" kind="secondary" connected={connected}>
                 Lower hand
               </Action>
             ) : (
-              <Action action="raise_hand" label="Raise your hand to speak" connected={connected}>
+              <Action action="raise_hand" connected={connected}>
                 Raise hand
               </Action>
             )}

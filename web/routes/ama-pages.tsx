@@ -94,7 +94,8 @@ amaPages.get("/amas/:id", memberPage, async (c) => {
   ]);
   if (!room) throw new ApiError(404, "ama_not_found", "This AMA's room is not open yet. Try again in a moment.");
   const timezone = view.status === 200 ? view.body.timezone : words.program.timezone;
-  const figure = attendance ? { attendedMs: attendance.attendedMs, thresholdMs: attendance.thresholdMs, paid: attendance.credit === "paid" } : null;
+  // The host is not paid for attending their own AMA: no attendance figure on their page.
+  const figure = attendance && ama.hostMemberId !== member.memberId ? { attendedMs: attendance.attendedMs, thresholdMs: attendance.thresholdMs, paid: attendance.credit === "paid" } : null;
   return c.html(<AmaRoomPage program={words.program} timezone={timezone} me={member.memberId} ama={toAma(ama)} room={room} attendance={figure} />);
 });
 
