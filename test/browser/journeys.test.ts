@@ -226,6 +226,110 @@ describe("web app journeys", () => {
     await context.close();
   });
 
+  it("an AMA room: a host and two members see each other's hand raise and promotion within a second, and miss nothing across a dropped socket", { timeout: 240_000 }, async () => {
+    const community = demo.programs.find((program) => program.preset === "community")!;
+    const operator = { Authorization: `Bearer ${demo.operatorToken}`, "Content-Type": "application/json" };
+    const post = async (route: string, body?: object) => {
+      const response = await fetch(url(route), { method: "POST", headers: { ...operator, "Idempotency-Key": crypto.randomUUID() }, body: body && JSON.stringify(body) });
+      expect(response.status, `${route}: ${await response.clone().text()}`).toBeLessThan(300);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    /** A new community member (a first vote qualifies them; `points` more make the host GOLD), signed in through a login link on its own device. */
+    async function member(name: string, size: "phone" | "tablet", points = 0) {
+      const { id } = (await post("/v1/members", { programId: community.id, externalRef: `ama-${name}-${crypto.randomUUID()}` })) as { id: string };
+      await post(`/v1/members/${id}/actions`, { kind: "governance_vote", sourceId: "first-vote" });
+      if (points > 0) await post(`/v1/members/${id}/adjustments`, { points, qualifies: true, reason: "Host of the journey's AMA" });
+      const link = (await post(`/v1/members/${id}/login-links`)) as { url: string };
+      const page = await (await newDevice(browser, size)).newPage();
+      await page.goto(link.url);
+      await page.getByRole("button", { name: /^Sign in as / }).click();
+      await page.waitForURL(url("/"));
+      return { id, page };
+    }
+    const host = await member("host", "tablet", 10_000);
+    const memberA = await member("a", "phone");
+    const memberB = await member("b", "phone");
+
+    // The host schedules with the plain form on /amas, and lands in the room.
+    await host.page.getByRole("link", { name: "AMAs" }).click();
+    await host.page.getByRole("heading", { name: "Schedule an AMA" }).waitFor();
+    await expectAccessible(host.page);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await host.page.getByLabel("Title").fill("Roadmap AMA with the core team");
+    await host.page.getByLabel(/^Starts/).fill(`${tomorrow}T18:30`);
+    await host.page.getByLabel("Planned length in minutes").fill("60");
+    await host.page.getByRole("button", { name: "Schedule AMA" }).click();
+    await host.page.waitForURL(/\/amas\/ama_[0-9a-f]+$/);
+    const roomPath = new URL(host.page.url()).pathname;
+    const amaId = roomPath.split("/").pop()!;
+
+    // The members find it on their list; the room page's own script stays small.
+    await memberA.page.goto(url("/amas"));
+    await memberA.page.getByRole("link", { name: "Roadmap AMA with the core team" }).waitFor();
+    expect(await memberA.page.getByTestId("schedule-gate").textContent()).toMatch(/^To host an AMA you need to reach GOLD/);
+    await screenshot(memberA.page, "member-amas");
+    await expectAccessible(memberA.page);
+    const load = await measureFirstLoad(memberB.page, url(roomPath));
+    console.log(`AMA room first load: ${load.scriptCount} scripts, ${load.scriptGzipBytes} B gzipped JS`);
+    expect(load.scriptGzipBytes).toBeLessThanOrEqual(60 * 1024);
+    await memberA.page.goto(url(roomPath));
+    const pages = [host.page, memberA.page, memberB.page];
+    const connected = async (page: Page) => expect.poll(() => page.locator("#room-connection").textContent()).toMatch(/^Connected/);
+    for (const page of pages) await connected(page);
+
+    const withinASecond = (page: Page, selector: string) => expect.poll(() => page.locator(selector).count(), { timeout: 1_000, interval: 25 }).toBe(1);
+    await host.page.getByRole("button", { name: "Start the AMA" }).click();
+    for (const page of pages) await expect.poll(() => page.getByTestId("room-status").textContent()).toBe("Live now");
+
+    // A raises a hand: B and the host see it within a second.
+    await memberA.page.getByRole("button", { name: "Raise hand", exact: true }).click();
+    await Promise.all([withinASecond(memberB.page, `ol.queue li[data-member-id="${memberA.id}"]`), withinASecond(host.page, `ol.queue li[data-member-id="${memberA.id}"]`)]);
+    expect(await memberA.page.getByTestId("your-place").textContent()).toBe("Your hand is up: you are 1st in the queue.");
+    await screenshot(host.page, "ama-room-host-hand-raised");
+    await expectAccessible(host.page);
+
+    // The host promotes A: both members see it within a second.
+    await host.page.getByRole("button", { name: `Promote Member ${memberA.id.slice(4, 10)}` }).click();
+    const promotedA = `[data-testid="promoted"][data-member-id="${memberA.id}"]`;
+    await Promise.all([withinASecond(memberA.page, promotedA), withinASecond(memberB.page, promotedA)]);
+    await screenshot(memberA.page, "ama-room-member-invited");
+    await screenshot(memberB.page, "ama-room-member");
+    await expectAccessible(memberB.page);
+
+    // Audio: no Tencent servers here, and the page says so in words.
+    await memberB.page.getByRole("button", { name: "Join audio" }).click();
+    await expect.poll(() => memberB.page.locator("#audio-status").textContent()).toMatch(/^Audio is unavailable here/);
+
+    // Every socket drops, as in a deploy; B raises a hand as soon as its page is back; every page shows it, at the same sequence number.
+    const reopened = memberB.page.waitForEvent("websocket");
+    const closed = await fetch(url(`/v1/amas/${amaId}/sockets/close`), { method: "POST", headers: operator });
+    expect(closed.status).toBe(200);
+    expect(((await closed.json()) as { closed: number }).closed).toBeGreaterThanOrEqual(3);
+    await reopened;
+    await connected(memberB.page);
+    await memberB.page.getByRole("button", { name: "Raise hand", exact: true }).click();
+    for (const page of pages) {
+      await connected(page);
+      await expect.poll(() => page.locator(`ol.queue li[data-member-id="${memberB.id}"]`).count()).toBe(1);
+    }
+    // Every page applied the same changes: the same sequence number, the same stage and queue. (Whether A is still
+    // invited depends on whether the room saw A's old socket close before A's new one opened: a member whose last
+    // socket closes leaves the room and its queue. The pages must agree either way.)
+    const ids = async (page: Page, selector: string) => Promise.all((await page.locator(selector).all()).map((item) => item.getAttribute("data-member-id")));
+    const seen = async (page: Page) => ({
+      seq: await page.locator("#room-live").getAttribute("data-seq"),
+      stage: await ids(page, '#room-live [data-testid="speakers"] li[data-member-id]'),
+      queue: await ids(page, "#room-live ol.queue li[data-member-id]"),
+    });
+    const views = await Promise.all(pages.map(seen));
+    expect(views[1], JSON.stringify(views)).toEqual(views[0]);
+    expect(views[2], JSON.stringify(views)).toEqual(views[0]);
+    await screenshot(host.page, "ama-room-host-after-reconnect");
+    await screenshot(memberB.page, "ama-room-member-after-reconnect");
+    await expectAccessible(host.page);
+    for (const page of pages) await page.context().close();
+  });
+
   it("keeps the member dashboard's first load small: ≤ 50 KB of gzipped JavaScript, and compact HTML", { timeout: 60_000 }, async () => {
     const { link } = await kioskLoginLink();
     const phone = await (await newDevice(browser, "phone")).newPage();
