@@ -50,7 +50,7 @@ export async function roomMembers(client: BenchClient, listenerCount: number, co
   const started = performance.now();
   await load(listenerCount, concurrency, async (index) => {
     try {
-      listeners[index] = await signIn(index + 1, `bench-room-listener-${index}`);
+      listeners[index] = await withRetries(() => signIn(index + 1, `bench-room-listener-${index}`));
       if ((index + 1) % 250 === 0) console.log(`  rooms setup: ${index + 1} of ${listenerCount} listeners signed in (${((performance.now() - started) / 1000).toFixed(0)} s)`);
       return true;
     } catch (error) {
@@ -60,6 +60,22 @@ export async function roomMembers(client: BenchClient, listenerCount: number, co
   });
   if (failure) throw failure;
   return { programId, host, listeners };
+}
+
+/**
+ * wrangler dev restarts the worker when a source file changes (another engineer at work on this tree)
+ * and answers 503 to the requests in flight; setup tries again rather than losing minutes of sign-ins.
+ * Enrollment is idempotent by its key, and a fresh login link is issued each try.
+ */
+async function withRetries<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 /** The host schedules an AMA and starts it; answers its id. */
