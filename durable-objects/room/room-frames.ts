@@ -2,7 +2,7 @@ import type { ClientFrame } from "../../domain/rooms/frames";
 import type { RoomCommand } from "../../domain/rooms/speaker-queue";
 
 /** Who a socket is: the Worker checked the session before the upgrade and told the room (the attachment, ≤ 2 KB). */
-export type SocketMember = { memberId: string; tierRank: number; ackSeq: number; attendanceSentMs?: number };
+export type SocketMember = { memberId: string; tierRank: number; ackSeq: number; ackedAtMs?: number; attendanceSentMs?: number };
 
 /** A client frame that asks the room to change, as the room's rules take it; null for frames that are not commands. */
 export function commandOf(frame: ClientFrame, member: SocketMember): RoomCommand | null {

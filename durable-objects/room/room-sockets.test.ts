@@ -96,4 +96,29 @@ describe("the room's sockets", () => {
     await room.trtcEvent({ eventType: 103, roomId: amaId, userId: "mem_z00000000000000000000000", atMs: Date.now(), reason: null, role: 20 });
     expect((await room.snapshot())!.state.speakers.map((speaker) => speaker.memberId)).toEqual(["mem_z00000000000000000000000"]);
   });
+
+  it("closes a socket that fell far behind and went silent, and never waits on it; a busy but acknowledging page stays", { timeout: 30_000 }, async () => {
+    const { room } = await scheduledRoom();
+    const host = await socketFor(room, "mem_host");
+    host.send({ type: "start" });
+    const silent = await socketFor(room, "mem_s00000000000000000000000");
+    const busy = await socketFor(room, "mem_b10000000000000000000000");
+    let silentClosedWith: number | null = null;
+    let busyClosed = false;
+    silent.socket.addEventListener("close", (event) => (silentClosedWith = event.code));
+    busy.socket.addEventListener("close", () => (busyClosed = true));
+    // The silent page's last acknowledgement was a minute ago (its phone slept).
+    await runInDurableObject(room, (_instance, state) => {
+      for (const socket of state.getWebSockets("mem_s00000000000000000000000")) socket.serializeAttachment({ ...socket.deserializeAttachment(), ackedAtMs: Date.now() - 60_000 });
+    });
+    const raiser = await socketFor(room, "mem_r00000000000000000000000");
+    for (let round = 0; round < 260; round++) {
+      raiser.send({ type: "raise_hand" });
+      raiser.send({ type: "lower_hand" });
+    }
+    for (let wait = 0; wait < 200 && silentClosedWith === null; wait++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(silentClosedWith).toBe(4008);
+    expect(busyClosed).toBe(false);
+    expect(busy.frames.filter((frame) => frame.type === "events").length).toBeGreaterThan(0);
+  });
 });

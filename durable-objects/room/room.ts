@@ -14,6 +14,8 @@ import { deliverTrtcCalls, hasOwedTrtcCalls, owedTrtcCalls } from "./room-trtc-c
 export const broadcastBatchMs = 50;
 /** A socket this many changes behind its acknowledgements is closed (it reconnects and catches up); a slow socket never stalls the room. */
 export const socketLagMax = 500;
+/** …and has not acknowledged anything for this long (two missed 20-second heartbeats and some). */
+export const socketAckStaleMs = 45_000;
 /** TRTC's role in a callback: 20 an anchor (sending audio), 21 an audience member. */
 const trtcAnchorRole = 20;
 /** A socket hears its member's attendance so far at most this often (on a heartbeat). */
@@ -138,7 +140,7 @@ export class Room extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = Object.values(pair);
     this.ctx.acceptWebSocket(server, [memberId]);
-    const member: SocketMember = { memberId, tierRank, ackSeq: 0 };
+    const member: SocketMember = { memberId, tierRank, ackSeq: 0, ackedAtMs: Date.now() };
     server.serializeAttachment(member);
     const nowMs = Date.now();
     openPresence(this.ctx.storage.sql, memberId, nowMs);
@@ -159,7 +161,7 @@ export class Room extends DurableObject<Env> {
       touchPresence(this.ctx.storage.sql, member.memberId, nowMs);
       // The member's attendance so far, at most once a minute per socket (a big room's heartbeats stay cheap).
       const tellAttendance = nowMs - (member.attendanceSentMs ?? 0) >= attendanceFrameEveryMs;
-      ws.serializeAttachment({ ...member, ackSeq: frame.lastSeq ?? member.ackSeq, ...(tellAttendance ? { attendanceSentMs: nowMs } : {}) });
+      ws.serializeAttachment({ ...member, ackSeq: frame.lastSeq ?? member.ackSeq, ackedAtMs: nowMs, ...(tellAttendance ? { attendanceSentMs: nowMs } : {}) });
       if (tellAttendance && this.state) {
         const figure = attendanceOf(this.ctx.storage.sql, this.state, member.memberId, nowMs);
         this.send(ws, { type: "attendance", attendedMs: figure.attendedMs, thresholdMs: figure.thresholdMs, paid: figure.credit === "paid" });
@@ -249,9 +251,11 @@ export class Room extends DurableObject<Env> {
     if (!batch) return;
     // Serialized once per frame, not once per socket: at 10,000 sockets the repeated JSON.stringify was a third of the flush (bench/room-broadcast.test.ts).
     const texts = eventFrames(batch.fromSeq, batch.events).map((frame) => JSON.stringify(frame));
+    const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
       const member = socket.deserializeAttachment() as SocketMember | null;
-      if (member && batch.toSeq - member.ackSeq > socketLagMax) {
+      // Behind by many changes AND silent for a while: a page that acknowledges on its heartbeats is never cut off for a busy room.
+      if (member && batch.toSeq - member.ackSeq > socketLagMax && now - (member.ackedAtMs ?? 0) > socketAckStaleMs) {
         socket.close(4008, "too far behind: reconnect with your last sequence number");
         continue;
       }
@@ -264,7 +268,7 @@ export class Room extends DurableObject<Env> {
     const missed = lastSeq === null ? null : changesAfter<RoomEvent>(this.ctx.storage.sql, lastSeq);
     if (missed && missed.changes.length > 0) for (const frame of eventFrames(lastSeq! + 1, missed.changes)) this.send(ws, frame);
     else if (!missed) this.send(ws, { type: "snapshot", seq: this.row()!.seq, state: roomView(this.state!) });
-    ws.serializeAttachment({ ...member, ackSeq: missed?.seq ?? this.row()!.seq });
+    ws.serializeAttachment({ ...member, ackSeq: missed?.seq ?? this.row()!.seq, ackedAtMs: Date.now() });
   }
 
   private send(ws: WebSocket, frame: ServerFrame): void {
