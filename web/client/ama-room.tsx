@@ -49,6 +49,8 @@ const socket = openRoomSocket(socketUrl(), {
     const outcome = applyFrame(room, frame);
     if (outcome.gap) return socket.reconnect();
     room = outcome.room;
+    // The sequence number the page has applied, readable by tests and by anyone debugging a missed change.
+    root.dataset.seq = String(room.seq);
     if (outcome.changed) update(props());
   },
 });
@@ -100,4 +102,6 @@ audioButton.addEventListener("click", async () => {
     return show(audioStatus, outcome.message, "error");
   }
   show(audioStatus, outcome.talking ? "You are in the audio room and can talk." : "You are in the audio room, listening.", "success");
+  // Invited to speak and now in the audio room: take the stage before the invitation lapses.
+  if (room.view.promoted.some((entry) => entry.memberId === me)) socket.send({ type: "take_stage" });
 });
