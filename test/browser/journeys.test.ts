@@ -321,9 +321,8 @@ describe("web app journeys", () => {
       stage: await ids(page, '#room-live [data-testid="speakers"] li[data-member-id]'),
       queue: await ids(page, "#room-live ol.queue li[data-member-id]"),
     });
-    const views = await Promise.all(pages.map(seen));
-    expect(views[1], JSON.stringify(views)).toEqual(views[0]);
-    expect(views[2], JSON.stringify(views)).toEqual(views[0]);
+    // The last arrival may still be on its way (changes go out every 50 ms): the pages agree once it lands.
+    await expect.poll(async () => new Set(await Promise.all(pages.map(async (page) => JSON.stringify(await seen(page))))).size, { timeout: 2_000 }).toBe(1);
     await screenshot(host.page, "ama-room-host-after-reconnect");
     await screenshot(memberB.page, "ama-room-member-after-reconnect");
     await expectAccessible(host.page);
