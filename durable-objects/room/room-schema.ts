@@ -36,7 +36,8 @@ export const roomSchemaSteps: readonly string[] = [
   // SetUserBlocked (a promoted or unmuted one unblocked). The calls wait here, written with the change
   // that made them, and are delivered in order until TencentCloud has taken them.
   `CREATE TABLE trtc_calls (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, muted INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_failure TEXT, created_at_ms INTEGER NOT NULL);
-   CREATE TABLE removed_members (member_id TEXT PRIMARY KEY, removed_at_ms INTEGER NOT NULL);`,
+   CREATE TABLE removed_members (member_id TEXT PRIMARY KEY, removed_at_ms INTEGER NOT NULL);
+   CREATE TABLE pending_leaves (member_id TEXT PRIMARY KEY, leave_at_ms INTEGER NOT NULL);`,
 ];
 
 export function applyRoomSchema(sql: SqlStorage): void {

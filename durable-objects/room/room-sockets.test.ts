@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../domain/rooms/frames";
@@ -120,5 +120,30 @@ describe("the room's sockets", () => {
     expect(silentClosedWith).toBe(4008);
     expect(busyClosed).toBe(false);
     expect(busy.frames.filter((frame) => frame.type === "events").length).toBeGreaterThan(0);
+  });
+
+  it("keeps a member's raised hand through a reconnect (a deploy), and lets them go once the grace runs out", async () => {
+    const { room } = await scheduledRoom();
+    const host = await socketFor(room, "mem_host");
+    host.send({ type: "start" });
+    const memberId = "mem_g00000000000000000000000";
+    const first = await socketFor(room, memberId, 1);
+    first.send({ type: "raise_hand" });
+    for (let wait = 0; wait < 100 && (await room.snapshot())!.state.queue.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    first.socket.close(1001, "deploy");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await room.snapshot())!.state.queue.map((entry) => entry.memberId)).toEqual([memberId]);
+    // Back within the grace: still in the queue, and no pending leave is left behind.
+    await socketFor(room, memberId, 1);
+    expect(await runInDurableObject(room, (_instance, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM pending_leaves").one().n)).toBe(0);
+    expect((await room.snapshot())!.state.queue.map((entry) => entry.memberId)).toEqual([memberId]);
+    // Gone for good: once the grace has run out, the alarm lets them leave, and their hand with them.
+    await runInDurableObject(room, (_instance, state) => {
+      for (const socket of state.getWebSockets(memberId)) socket.close(1000, "left");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await runInDurableObject(room, (_instance, state) => state.storage.sql.exec("UPDATE pending_leaves SET leave_at_ms = 0"));
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect((await room.snapshot())!.state.queue).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ export const socketAckStaleMs = 45_000;
 const trtcAnchorRole = 20;
 /** A socket hears its member's attendance so far at most this often (on a heartbeat). */
 export const attendanceFrameEveryMs = 60_000;
+/** A member whose sockets all closed keeps their place this long (a deploy's reconnect takes a few seconds). */
+export const leaveGraceMs = 30_000;
 /** After the planned length, the room ends itself this much later if the host has not. */
 export const endGraceMs = 15 * 60_000;
 const retryMs = 5_000;
@@ -144,6 +146,7 @@ export class Room extends DurableObject<Env> {
     server.serializeAttachment(member);
     const nowMs = Date.now();
     openPresence(this.ctx.storage.sql, memberId, nowMs);
+    this.ctx.storage.sql.exec("DELETE FROM pending_leaves WHERE member_id = ?", memberId);
     this.catchUp(server, member, lastSeq === null ? null : Number(lastSeq));
     if (this.apply({ type: "arrive", by: memberId }, nowMs).ok) await this.afterChange(nowMs);
     await this.wakeFor(nowMs);
@@ -156,7 +159,8 @@ export class Room extends DurableObject<Env> {
     if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
     const frame = parsed.frame;
     const nowMs = Date.now();
-    if (frame.type === "hello") return this.catchUp(ws, member, frame.lastSeq ?? null);
+    // A socket already caught up at connect (?lastSeq) is not sent the same changes again.
+    if (frame.type === "hello") return this.catchUp(ws, member, Math.max(frame.lastSeq ?? member.ackSeq, member.ackSeq));
     if (frame.type === "heartbeat") {
       touchPresence(this.ctx.storage.sql, member.memberId, nowMs);
       // The member's attendance so far, at most once a minute per socket (a big room's heartbeats stay cheap).
@@ -194,6 +198,7 @@ export class Room extends DurableObject<Env> {
     const row = this.row();
     if (!row || !this.state) return;
     for (const memberId of closeStalePresence(this.ctx.storage.sql, nowMs)) this.apply({ type: "leave", by: memberId }, nowMs);
+    this.leaveAfterGrace(nowMs);
     this.apply({ type: "expirePromotions", by: row.host_member_id }, nowMs);
     if (this.state.status !== "ended" && nowMs >= row.starts_at_ms + row.planned_ms + endGraceMs && this.apply({ type: "end", by: row.host_member_id }, nowMs).ok) {
       // The AMA list reads the directory: an AMA the room ended itself is no longer listed as live.
@@ -211,7 +216,20 @@ export class Room extends DurableObject<Env> {
     const others = this.ctx.getWebSockets(member.memberId).filter((socket) => socket !== ws && socket.readyState === WebSocket.OPEN);
     if (others.length > 0) return;
     closePresence(this.ctx.storage.sql, member.memberId, nowMs);
-    if (this.apply({ type: "leave", by: member.memberId }, nowMs).ok) await this.afterChange(nowMs);
+    // Not gone yet: a deploy or a flaky network closes sockets that come straight back. The member
+    // keeps their hand or invitation unless they stay away past the grace (their attendance stops now).
+    this.ctx.storage.sql.exec("INSERT INTO pending_leaves (member_id, leave_at_ms) VALUES (?, ?) ON CONFLICT (member_id) DO UPDATE SET leave_at_ms = excluded.leave_at_ms", member.memberId, nowMs + leaveGraceMs);
+    await this.wakeFor(nowMs);
+  }
+
+  /** Members whose grace ran out without a new socket leave the room (their place in the queue with them). */
+  private leaveAfterGrace(nowMs: number): void {
+    const due = this.ctx.storage.sql.exec<{ member_id: string }>("SELECT member_id FROM pending_leaves WHERE leave_at_ms <= ?", nowMs).toArray();
+    for (const { member_id: memberId } of due) {
+      this.ctx.storage.sql.exec("DELETE FROM pending_leaves WHERE member_id = ?", memberId);
+      if (this.ctx.getWebSockets(memberId).some((socket) => socket.readyState === WebSocket.OPEN)) continue;
+      this.apply({ type: "leave", by: memberId }, nowMs);
+    }
   }
 
   /** Decides a command and, if accepted, evolves the state and logs its events, in one synchronous turn. */
@@ -291,6 +309,8 @@ export class Room extends DurableObject<Env> {
     const promotion = nextPromotionDeadlineMs(this.state);
     if (promotion !== null) candidates.push(promotion);
     if (this.ctx.getWebSockets().length > 0) candidates.push(nowMs + heartbeatStaleMs);
+    const leave = this.ctx.storage.sql.exec<{ at: number | null }>("SELECT MIN(leave_at_ms) AS at FROM pending_leaves").one().at;
+    if (leave !== null) candidates.push(leave);
     const current = await this.ctx.storage.getAlarm();
     const wanted = Math.max(Math.min(...candidates), nowMs + 1);
     if (current === null || current > wanted) await this.ctx.storage.setAlarm(wanted);

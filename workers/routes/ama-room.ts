@@ -96,8 +96,13 @@ amaRoomRoutes.openapi(joinAma, async (c) => {
   const ama = await amaForMember(c.env.DB, c.req.valid("param").id, member.programId);
   if (ama.status === "ended") throw new ApiError(409, "ama_ended", "This AMA has ended");
   const room = await callActor(c.env.ROOM, ama.id, (stub) => stub.snapshot());
+  // An invited (promoted) member gets a speaker's key too: without it they could not talk, so could never take the stage.
   const onStage: "host" | "speaker" | "listener" =
-    ama.hostMemberId === member.memberId ? "host" : room?.state.speakers.some((speaker) => speaker.memberId === member.memberId) ? "speaker" : "listener";
+    ama.hostMemberId === member.memberId
+      ? "host"
+      : room?.state.speakers.some((speaker) => speaker.memberId === member.memberId) || room?.state.promoted.some((promotion) => promotion.memberId === member.memberId)
+        ? "speaker"
+        : "listener";
   const config = trtcConfigFromEnv(c.env);
   const socketUrl = new URL(`/v1/amas/${ama.id}/socket`, c.env.APP_ORIGIN);
   socketUrl.protocol = socketUrl.protocol === "https:" ? "wss:" : "ws:";

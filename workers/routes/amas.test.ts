@@ -84,7 +84,8 @@ describe("AMA rooms (issue 21)", () => {
     expect(bronzeSocket.frames.find((frame) => frame.type === "error")).toMatchObject({ code: "not_host" });
     hostSocket.send({ type: "promote", memberId: gold.id });
     await goldSocket.until(() => goldSocket.events().some((event) => event.type === "speaker_promoted"));
-    // The promoted member takes the stage within the timeout and becomes a speaker.
+    // Invited, gold gets a speaker's key (to switch the microphone on), then takes the stage within the timeout.
+    expect((await as(gold, "POST", `/v1/amas/${amaId}/join`)).json.role).toBe("speaker");
     goldSocket.send({ type: "take_stage" });
     await hostSocket.until(() => hostSocket.events().some((event) => event.type === "speaker_arrived"));
     expect((await as(host, "GET", `/v1/amas/${amaId}`)).json.room.state.speakers.map((speaker: { memberId: string }) => speaker.memberId)).toEqual([gold.id]);
