@@ -11,7 +11,11 @@ export function SignInPage({ program, referralCode, error }: SignInProps) {
         {error && <Notice kind="error">{error}</Notice>}
         {program ? (
           <div class="stack" id="wallet-sign-in" data-program-id={program.id} data-referral-code={referralCode ?? ""}>
-            {referralCode && <Notice kind="info">A friend invited you (code {referralCode}): when you join, they earn a referral reward.</Notice>}
+            {referralCode && (
+              <Notice kind="info">
+                A friend invited you (code {referralCode}): they earn a referral reward once you {program.community ? "take part (an AMA, an event or chat)" : "make a first purchase of $10 or more"}.
+              </Notice>
+            )}
             <p>Connect your wallet and sign a message. Signing is free and sends nothing on chain.</p>
             <button type="button" id="connect-wallet" disabled>
               Connect wallet

@@ -28,6 +28,8 @@ describe("member portal pages", () => {
     const invited = await call("GET", `/sign-in?program=${program.id}&ref=ABCD1234`, { token: null });
     expect(invited.json).toContain('data-referral-code="ABCD1234"');
     expect(invited.json).toContain("A friend invited you (code ABCD1234)");
+    // The referrer is paid on the new member's first qualifying purchase, not on a bare join (§7a), and the page says so.
+    expect(invited.json).toContain("they earn a referral reward once you make a first purchase of $10 or more");
     const unknown = await call("GET", "/sign-in?program=prg_nope", { token: null });
     expect(unknown.status).toBe(404);
     expect(unknown.json).toContain("names no program we know");
