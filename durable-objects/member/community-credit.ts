@@ -104,7 +104,7 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Cre
       repaidDebt: repaid,
       balance,
       tier: ctx.profile.tier,
-      ...(held ? { pending: { code: "unverified_member", message: unlockMessage(config, heldPoints(ctx)) } } : {}),
+      ...(held ? { pending: { code: "unverified_member", message: unlockMessage(config, heldPoints(ctx) + earned.points) } } : {}),
       ...(verifies ? { verified: true } : {}),
       ...(credit.capped ? { capped: { code: "referral_daily_cap_reached", message: "The receiver's daily referral cap was reached: recorded, paid nothing" } } : {}),
     },

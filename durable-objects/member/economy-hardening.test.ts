@@ -29,7 +29,11 @@ async function viewAt(member: Awaited<ReturnType<typeof communityMember>>, iso: 
 describe("defect 3: what a free wallet earns without a human act stays pending", () => {
   it("holds streak claims and the join bonus, counts them toward nothing, and posts them all with the first qualifying action", async () => {
     const member = await communityMember("UTC");
-    for (let day = 0; day < 10; day++) expect((await member.claim(new Date(at("2026-11-01T09:00:00Z") + day * dayMs).toISOString())).status).toBe(201);
+    const claims: Reply[] = [];
+    for (let day = 0; day < 10; day++) claims.push(await member.claim(new Date(at("2026-11-01T09:00:00Z") + day * dayMs).toISOString()));
+    expect(claims.map((claim) => claim.status)).toEqual(Array(10).fill(201));
+    // Each held claim says what is held in all, this claim included: 100 joining, 0 and then 1 from the streak.
+    expect((claims[1].body as { pending: { message: string } }).pending.message).toBe("Attend an AMA, an event or chat to unlock 101 points");
     const before = await viewAt(member, "2026-11-10T10:00:00Z");
     // 100 join + the streak's 0,1,1,2,2,3,3+50,4,4,5 = 175 held.
     expect([before.verified, before.points.available, before.points.lifetime, before.points.pending, before.tier]).toEqual([false, 0, 0, 175, "BRONZE"]);
