@@ -17,8 +17,6 @@ export type Counters = {
   streak_warned_day: string | null;
   community_active_ms: number | null;
   inactive_warned_ms: number | null;
-  referral_count: number;
-  referral_points: number;
   referral_triggered: number;
   snapshot_due_ms: number | null;
   verified_at_ms: number | null;
