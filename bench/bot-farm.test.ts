@@ -5,7 +5,7 @@ import { type ProgramContext, memberRpcVersion } from "../durable-objects/member
 import { call, createProgram } from "../test/api";
 import { newKey } from "../test/ledger";
 import { integerSetting } from "../test/ledger-model-real";
-import { appOrigin, fromNewClient, sessionCookieOf } from "../test/sessions";
+import { appOrigin, fromNewClient, signInWithWallet } from "../test/sessions";
 
 // The bot-farm figure of `npm run bench` (issue 20), run inside workerd by `bench/run.ts`
 // (`BENCH_ONLY=farm`): a farm of fresh wallets signs in through one account's referral link and,
@@ -24,13 +24,7 @@ const targetRatioMax = 0.01;
 type Account = { id: string; wallet: Wallet; cookie: string };
 
 async function signIn(programId: string, wallet: Wallet, referralCode?: string): Promise<Account> {
-  const client = fromNewClient();
-  const nonce = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId, address: wallet.address }, headers: client });
-  if (nonce.status !== 201) throw new Error(`nonce: ${nonce.status} ${JSON.stringify(nonce.json)}`);
-  const message = nonce.json.message as string;
-  const verified = await call("POST", "/v1/auth/siwe/verify", { token: null, body: { message, signature: await wallet.signMessage(message), ...(referralCode ? { referralCode } : {}) }, headers: client });
-  if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.json)}`);
-  return { id: verified.json.member.id, wallet, cookie: sessionCookieOf(verified.headers.get("Set-Cookie") ?? "")! };
+  return { ...(await signInWithWallet(programId, wallet, referralCode)), wallet };
 }
 
 /** A signed message for linking `wallet` to the signed-in member (a fresh nonce for it). */

@@ -26,3 +26,23 @@ export async function signInByLink(venueKey: string, memberId: string) {
   if (used.status !== 200 || !cookie) throw new Error(`sign-in: ${JSON.stringify(used.json)}`);
   return { cookie, setCookie, link: link.json as { url: string; token: string; expiresAt: string } };
 }
+
+/** What a wallet signs: structurally an ethers Wallet (tests import it from their own module graph). */
+type SigningWallet = { address: string; signMessage(message: string): Promise<string> };
+
+/**
+ * A wallet signs in to a program as a phone would (a nonce asked with its address, the prepared
+ * message signed, both from one new client address), optionally through a referral code; answers
+ * the member and the session cookie. A refusal throws with the answer.
+ */
+export async function signInWithWallet(programId: string, wallet: SigningWallet, referralCode?: string | null) {
+  const client = fromNewClient();
+  const nonce = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId, address: wallet.address }, headers: client });
+  if (nonce.status !== 201) throw new Error(`nonce: ${nonce.status} ${JSON.stringify(nonce.json)}`);
+  const message = nonce.json.message as string;
+  const verified = await call("POST", "/v1/auth/siwe/verify", { token: null, body: { message, signature: await wallet.signMessage(message), ...(referralCode ? { referralCode } : {}) }, headers: client });
+  if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.json)}`);
+  const cookie = sessionCookieOf(verified.headers.get("Set-Cookie") ?? "");
+  if (!cookie) throw new Error("verify set no session cookie");
+  return { id: verified.json.member.id as string, cookie };
+}

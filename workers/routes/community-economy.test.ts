@@ -8,7 +8,7 @@ import { qualifiedTierIndex } from "../../domain/tiers/qualification";
 import { call, createProgram, createVenue, issueVenueKey } from "../../test/api";
 import { newKey } from "../../test/ledger";
 import { integerSetting } from "../../test/ledger-model-real";
-import { appOrigin, fromNewClient, sessionCookieOf } from "../../test/sessions";
+import { appOrigin, signInWithWallet } from "../../test/sessions";
 
 // Issue 20's acceptance property: random joins (wallets and operators, with and without referral
 // codes), qualifying and effortless credits in random arrival order, purchases, refunds,
@@ -70,19 +70,7 @@ beforeAll(async () => {
   venueKey = (await issueVenueKey((await createVenue(program.id, "Pop-up bar")).id)).key;
 });
 
-async function signIn(wallet: Wallet, referralCode: string | null) {
-  const client = fromNewClient();
-  const nonce = await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId, address: wallet.address }, headers: client });
-  expect(nonce.status).toBe(201);
-  const message = nonce.json.message as string;
-  const verified = await call("POST", "/v1/auth/siwe/verify", {
-    token: null,
-    body: { message, signature: await wallet.signMessage(message), ...(referralCode ? { referralCode } : {}) },
-    headers: client,
-  });
-  expect(verified.status, JSON.stringify(verified.json)).toBe(200);
-  return { id: verified.json.member.id as string, cookie: sessionCookieOf(verified.headers.get("Set-Cookie") ?? "") ?? null };
-}
+const signIn = (wallet: Wallet, referralCode: string | null) => signInWithWallet(programId, wallet, referralCode);
 
 const codeOf = async (memberId: string) => (await call("GET", `/v1/members/${memberId}`)).json.referralCode as string;
 
