@@ -21,7 +21,9 @@ async function socketFor(room: DurableObjectStub<import("./room").Room>, memberI
   const socket = response.webSocket!;
   socket.accept();
   const frames: ServerFrame[] = [];
-  socket.addEventListener("message", (event) => frames.push(JSON.parse(String(event.data)) as ServerFrame));
+  socket.addEventListener("message", (event) => {
+    frames.push(JSON.parse(String(event.data)) as ServerFrame);
+  });
   return { socket, frames, send: (frame: object) => socket.send(JSON.stringify(frame)) };
 }
 
@@ -61,6 +63,23 @@ describe("the room's sockets", () => {
     expect(after.state.queue.map((entry) => entry.memberId)).toEqual(before.state.queue.map((entry) => entry.memberId));
     expect(after.state.queue.map((entry) => entry.memberId)).toEqual([members[2], members[1], members[0]]);
     expect(after.seq).toBe(before.seq);
+  });
+
+  it("hibernates while idle with sockets open, and wakes with its state when a socket speaks", { timeout: 40_000 }, async () => {
+    const { room } = await scheduledRoom();
+    const host = await socketFor(room, "mem_host");
+    host.send({ type: "start" });
+    const member = await socketFor(room, "mem_h00000000000000000000000", 2);
+    member.send({ type: "raise_hand" });
+    for (let wait = 0; wait < 100 && (await room.snapshot())!.state.queue.length < 1; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = await runInDurableObject(room, (instance) => instance);
+    // workerd evicts an actor idle for 10 s; hibernatable sockets stay open without it.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    member.send({ type: "lower_hand" });
+    for (let wait = 0; wait < 100 && !sequenceOf(host.frames).some((entry) => entry.includes(":hand_lowered:")); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = await runInDurableObject(room, (instance) => instance);
+    expect(after).not.toBe(before);
+    expect(sequenceOf(host.frames).filter((entry) => entry.includes(":hand_")).map((entry) => entry.split(":").slice(1).join(":"))).toEqual(["hand_raised:mem_h00000000000000000000000", "hand_lowered:mem_h00000000000000000000000"]);
   });
 
   it("answers a bad frame with an error frame and keeps serving the room", async () => {
