@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, createProgram, operatorToken } from "../test/api";
-import { coalition, createReward, enroll, grant } from "../test/ledger";
+import { coalition, createReward, enroll, grant, newKey } from "../test/ledger";
 import { appOrigin, fromNewClient, signInByLink } from "../test/sessions";
 
 const formHeaders = (cookie: string) => ({ Cookie: cookie, Origin: appOrigin, "Content-Type": "application/x-www-form-urlencoded" });
@@ -13,6 +13,9 @@ function inlineBits(html: string): string[] {
   const styles = [...html.matchAll(/<[^>]+\sstyle=/g)].map((match) => match[0]);
   return [...scripts, ...scriptBodies, ...handlers, ...styles];
 }
+
+/** A directive of a CSP header, as its list of sources. */
+const sources = (csp: string, directive: string) => csp.split("; ").find((part) => part.startsWith(`${directive} `))?.split(" ").slice(1) ?? [];
 
 function expectPageHeaders(page: { status: number; headers: Headers; json: unknown }, path: string) {
   const csp = page.headers.get("Content-Security-Policy") ?? "";
@@ -56,6 +59,34 @@ describe("page security headers", () => {
     const access = await signInByLink(operatorToken, (await call("POST", "/v1/members", { body: { programId: community.id, externalRef: `headers-${crypto.randomUUID()}` } })).json.id);
     expectPageHeaders(await call("GET", "/access", { token: null, headers: { Cookie: access.cookie } }), "/access");
     expectPageHeaders(await call("GET", "/", { token: null, headers: { Cookie: access.cookie } }), "/ (community)");
+  });
+
+  it("lets only the AMA room page reach Tencent's audio service and load the TRTC SDK's blob: audio worklet", async () => {
+    const community = await createProgram("Headers AMA DAO", "community");
+    const { id: hostId } = (await call("POST", "/v1/members", { body: { programId: community.id, externalRef: `headers-host-${crypto.randomUUID()}` } })).json as { id: string };
+    await call("POST", `/v1/members/${hostId}/actions`, { body: { kind: "governance_vote", sourceId: "first-vote" }, headers: { "Idempotency-Key": newKey() } });
+    await call("POST", `/v1/members/${hostId}/adjustments`, { body: { points: 10_000, reason: "GOLD, to host", qualifies: true }, headers: { "Idempotency-Key": newKey() } });
+    const host = await signInByLink(operatorToken, hostId);
+    const scheduled = await call("POST", `/v1/programs/${community.id}/amas`, {
+      token: null,
+      body: { title: "Headers AMA", startsAt: new Date(Date.now() + 3_600_000).toISOString(), plannedMinutes: 30 },
+      headers: { Cookie: host.cookie, Origin: appOrigin, "Idempotency-Key": newKey() },
+    });
+    expect(scheduled.status).toBe(201);
+    const roomPath = `/amas/${scheduled.json.id}`;
+    const room = await call("GET", roomPath, { token: null, headers: { Cookie: host.cookie } });
+    expect(room.status).toBe(200);
+    expectPageHeaders(room, roomPath);
+    const roomCsp = room.headers.get("Content-Security-Policy")!;
+    // Scheduling (schedule.cloud-rtc.com / .net, abroad schedule.rtc-web.com / .io), signalling sockets, log reports.
+    expect(sources(roomCsp, "connect-src")).toEqual(expect.arrayContaining(["'self'", "https://*.cloud-rtc.com", "https://*.cloud-rtc.net", "https://*.rtc-web.com", "https://*.rtc-web.io", "wss://*.rtc.qq.com", "https://yun.tim.qq.com"]));
+    expect(sources(roomCsp, "script-src")).toEqual(["'self'", "blob:"]);
+    expect(sources(roomCsp, "default-src")).toEqual(["'self'"]);
+    // Every other page keeps calls to this origin and scripts to /assets.
+    for (const path of ["/amas", "/"]) {
+      const other = (await call("GET", path, { token: null, headers: { Cookie: host.cookie } })).headers.get("Content-Security-Policy")!;
+      expect([sources(other, "connect-src"), sources(other, "script-src")], path).toEqual([["'self'"], ["'self'"]]);
+    }
   });
 
   it("keeps signed-in API answers out of caches, and keeps the API reference out of frames", async () => {

@@ -9,18 +9,44 @@ import { kioskCookieBase } from "../workers/sessions/kiosk-session";
  * only to this origin, forms only to this origin, and no site may frame a page (clickjacking a
  * Redeem or Sign out button).
  */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+const directives = {
+  "default-src": "'self'",
+  "script-src": "'self'",
+  "style-src": "'self'",
+  "img-src": "'self' data:",
+  "connect-src": "'self'",
+  "font-src": "'self'",
+  "object-src": "'none'",
+  "base-uri": "'none'",
+  "form-action": "'self'",
+  "frame-ancestors": "'none'",
+};
+const policy = (overrides: Partial<typeof directives>) => Object.entries({ ...directives, ...overrides }).map(([name, value]) => `${name} ${value}`).join("; ");
+
+export const contentSecurityPolicy = policy({});
+
+/**
+ * Where Tencent's TRTC web SDK (trtc-sdk-v5 5.17) connects: its scheduling servers (schedule.cloud-rtc.com
+ * and .net; schedule.rtc-web.com and .io and intl-schedule.cloud-rtc.com outside China), the signalling
+ * sockets scheduling hands out, and its log and quality reports (yun.tim.qq.com; apisgp.my-imcloud.com
+ * outside China). Tencent's firewall list for the web SDK names these domains; media itself goes over
+ * WebRTC, which connect-src does not govern.
+ */
+const tencentRtcSources = [
+  "https://yun.tim.qq.com",
+  "https://*.my-imcloud.com",
+  ...["*.rtc.qq.com", "*.rtc.qcloud.com", "*.cloud-rtc.com", "*.cloud-rtc.net", "*.rtc-web.com", "*.rtc-web.io"].flatMap((host) => [`https://${host}`, `wss://${host}`]),
+];
+
+/**
+ * The AMA room page's policy: the one above, plus what the TRTC SDK needs once a member joins audio.
+ * It reaches Tencent (connect-src), and it loads its microphone level meter as an AudioWorklet from a
+ * blob: URL it writes itself (worklets follow script-src; refused, the SDK falls back to the deprecated
+ * ScriptProcessorNode on the page's main thread and logs errors). A blob: URL can only be made by a
+ * script already running in the page, so no markup can use it. Only this page gets these.
+ */
+export const amaRoomPolicy = policy({ "script-src": "'self' blob:", "connect-src": ["'self'", ...tencentRtcSources].join(" ") });
+const amaRoomPath = /^\/amas\/[^/]+$/;
 
 /** A member's or a kiosk's session cookie under either name (`__Host-` on https); only whether one is sent matters here. */
 const sessionCookiePattern = new RegExp(`(^|;\\s*)(__Host-)?(${sessionCookieBase}|${kioskCookieBase})=`);
@@ -41,7 +67,12 @@ export const pageHeaders: MiddlewareHandler<AppEnv> = async function pageHeaders
   c.header("Referrer-Policy", "same-origin");
   c.header("X-Content-Type-Options", "nosniff");
   const isPage = (c.res.headers.get("Content-Type") ?? "").startsWith("text/html");
-  if (isPage) c.header("Content-Security-Policy", c.req.path === referencePath ? "frame-ancestors 'none'" : contentSecurityPolicy);
+  if (isPage) c.header("Content-Security-Policy", pagePolicy(c.req.path));
   const signedIn = sessionCookiePattern.test(c.req.header("Cookie") ?? "");
   if ((isPage && c.req.path !== referencePath) || signedIn) c.header("Cache-Control", "no-store");
 };
+
+function pagePolicy(path: string): string {
+  if (path === referencePath) return "frame-ancestors 'none'";
+  return amaRoomPath.test(path) ? amaRoomPolicy : contentSecurityPolicy;
+}

@@ -1,28 +1,27 @@
+import type TRTC from "trtc-sdk-v5";
 import { ApiFailure, callApi } from "./api";
 
 /**
- * Where Tencent's TRTC web SDK (npm `trtc-sdk-v5`) would be served from: its own asset, fetched only
- * when a member presses "Join audio", never in the page's first load. This build does not ship it
- * (it is large, and tests and `npm start` have no Tencent servers), so the import fails and the page
- * says audio is unavailable here. A deployment that adds the SDK bundles it to this path and lets
- * the CSP's connect-src reach Tencent's servers.
+ * Tencent's TRTC web SDK (npm `trtc-sdk-v5`), bundled on its own (web/client/vendor/trtc-sdk.ts) and
+ * fetched only when a member presses "Join audio": about 250 KB gzipped, six times this page's own code,
+ * so it never sits in the first load. Where Tencent is out of reach (tests, `npm start`, a closed
+ * network) the SDK loads but cannot enter the room, and the page says audio is unavailable.
  */
 const sdkUrl = "/assets/trtc-sdk.js";
-/** Entering a TRTC room takes a second or two; past this the page stops waiting and says so. */
-const enterTimeoutMs = 10_000;
+/**
+ * Entering a TRTC room takes a second or two; past this the page stops waiting and says so. With no
+ * route to Tencent the SDK gives up by itself sooner: its scheduling requests fail on DNS and, after
+ * its retries, enterRoom rejects in about 5 s (measured with 5.17.1 in Chromium, offline).
+ */
+const enterTimeoutMs = 8_000;
 
 type JoinAnswer = { roomId: string; sdkAppId: number; userId: string; userSig: string; privateMapKey: string; role: "host" | "speaker" | "listener" };
-/** The part of TRTC v5's client the page uses. */
-type TrtcClient = {
-  enterRoom(options: { strRoomId: string; sdkAppId: number; userId: string; userSig: string; privateMapKey: string; scene: "live"; role: "anchor" | "audience" }): Promise<void>;
-  startLocalAudio(): Promise<void>;
-  exitRoom(): Promise<void>;
-};
-type TrtcModule = { default: { create(): TrtcClient } };
+type TrtcModule = { default: typeof TRTC };
 
 export type AudioOutcome = { ok: true; talking: boolean; leave(): Promise<void> } | { ok: false; message: string };
 
 const unavailable = "Audio is unavailable here: this site cannot reach Tencent's audio service. The stage, the queue and your attendance still work.";
+const noMicrophone = "Audio needs your microphone to let you talk: allow this site to use it in your browser, then reload the page and join audio again. The stage, the queue and your attendance still work.";
 
 /** Enters the AMA's TRTC room: a listener hears, the host and speakers also talk. The string room id is passed as strRoomId (TRTC's 123 and "123" are different rooms). */
 export async function joinAudio(amaId: string): Promise<AudioOutcome> {
@@ -32,21 +31,59 @@ export async function joinAudio(amaId: string): Promise<AudioOutcome> {
   } catch (error) {
     return { ok: false, message: error instanceof ApiFailure ? error.message : unavailable };
   }
-  let sdk: TrtcModule;
+  let sdk: typeof TRTC;
   try {
-    sdk = (await import(/* the SDK is a separate asset, loaded on demand */ sdkUrl)) as TrtcModule;
+    sdk = ((await import(/* the SDK is a separate asset, loaded on demand */ sdkUrl)) as TrtcModule).default;
   } catch {
     return { ok: false, message: unavailable };
   }
-  const client = sdk.default.create();
   const talking = join.role !== "listener";
+  let client: TRTC | null = null;
   try {
-    const entered = client.enterRoom({ strRoomId: join.roomId, sdkAppId: join.sdkAppId, userId: join.userId, userSig: join.userSig, privateMapKey: join.privateMapKey, scene: "live", role: talking ? "anchor" : "audience" });
-    await Promise.race([entered, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), enterTimeoutMs))]);
+    client = sdk.create();
+    const entered = client.enterRoom({
+      strRoomId: join.roomId,
+      sdkAppId: join.sdkAppId,
+      userId: join.userId,
+      userSig: join.userSig,
+      privateMapKey: join.privateMapKey,
+      scene: sdk.TYPE.SCENE_LIVE,
+      role: talking ? sdk.TYPE.ROLE_ANCHOR : sdk.TYPE.ROLE_AUDIENCE,
+      // The SDK's own "click to resume playback" dialog injects a <style> the page's CSP refuses. The member
+      // has just clicked "Join audio", so playback is allowed; if a browser still blocks it, the SDK resumes on the next click.
+      enableAutoPlayDialog: false,
+    });
+    await withTimeout(entered, enterTimeoutMs);
+  } catch {
+    if (client) await leave(client);
+    return { ok: false, message: unavailable };
+  }
+  try {
     if (talking) await client.startLocalAudio();
   } catch {
-    await client.exitRoom().catch(() => undefined);
-    return { ok: false, message: unavailable };
+    // Tencent was reached; the browser refused the microphone (permission denied, or no device).
+    await leave(client);
+    return { ok: false, message: noMicrophone };
   }
-  return { ok: true, talking, leave: () => client.exitRoom() };
+  const joined = client;
+  return { ok: true, talking, leave: () => leave(joined) };
+}
+
+/** Leaves the room and releases the microphone (exitRoom alone keeps capturing it) and the client. Never throws: a failed exit is still an exit for the page. */
+async function leave(client: TRTC): Promise<void> {
+  await client.stopLocalAudio().catch(() => undefined);
+  await client.exitRoom().catch(() => undefined);
+  try {
+    client.destroy();
+  } catch {
+    // Already destroyed, or never entered: nothing left to release.
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Tencent within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
