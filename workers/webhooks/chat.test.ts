@@ -104,6 +104,11 @@ describe("POST /webhooks/chat: the signature", () => {
     expect([big.status, big.json.ErrorCode]).toEqual([413, 4130]);
     expect((await postCallback("{not json")).status).toBe(400);
   });
+
+  it("is in the OpenAPI document with no security requirement", async () => {
+    const document = (await call("GET", "/openapi.json", { token: null })).json;
+    expect(document.paths["/webhooks/chat"].post.security).toEqual([]);
+  });
 });
 
 describe("Group.CallbackAfterSendMsg: chat_activity", () => {

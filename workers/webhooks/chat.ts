@@ -67,6 +67,19 @@ const QuerySchema = z.object({
   Sign: z.string().openapi({ description: "hex(SHA-256(CHAT_CALLBACK_TOKEN + RequestTime))" }),
 });
 
+/** The documented shape only (Tencent's own format; the handler parses the verified bytes itself). */
+const CallbackDocSchema = z
+  .object({
+    CallbackCommand: z.string().openapi({ example: chatCommands.afterSendMsg }),
+    GroupId: z.string().openapi({ description: "A group of community.chatGroups, or an AMA id (its AVChatRoom)", example: "@TGS#alpha-signals" }),
+    From_Account: z.string().openapi({ description: "The sender: a member id (the same id as the member's TRTC user id)", example: "mem_0123456789abcdefghjkmnpq" }),
+    Operator_Account: z.string().optional(),
+    MsgSeq: z.number().optional().openapi({ description: "AfterSendMsg: the message's sequence in its group; (GroupId, MsgSeq) counts once", example: 123 }),
+    MsgTime: z.number().optional().openapi({ description: "AfterSendMsg: seconds; more than 5 minutes from the callback's arrival does not count", example: 1733300000 }),
+    MsgBody: z.array(z.object({ MsgType: z.string().openapi({ example: "TIMTextElem" }), MsgContent: z.object({ Text: z.string().optional() }).openapi({ additionalProperties: true }) })).optional(),
+  })
+  .openapi("ChatCallback", { additionalProperties: true });
+
 const ReplySchema = z
   .object({ ActionStatus: z.enum(["OK", "FAIL"]), ErrorCode: z.number().int(), ErrorInfo: z.string() })
   .openapi("ChatCallbackReply", { example: ok });
@@ -83,7 +96,7 @@ chatWebhookRoutes.openAPIRegistry.registerPath({
   description:
     "Called by Tencent, not by clients. RequestTime and Sign are checked before the body is read; SdkAppid must be CHAT_SDK_APP_ID. A refused request answers ActionStatus FAIL with ErrorCode 4000-4130 (and HTTP 400/401/403/413). BeforeSendMsg refuses a message with ErrorCode 10101 (gate not met), 10102 (removed from the AMA by its host), 10103 (another community's AMA) or 10104 (the check took too long) and an ErrorInfo for the sender. The X-Chat-Outcome header says what the engine did.",
   security: [],
-  request: { query: QuerySchema, body: { content: { "application/json": { schema: z.object({ CallbackCommand: z.string(), GroupId: z.string(), From_Account: z.string(), MsgSeq: z.number().optional(), MsgTime: z.number().optional(), MsgBody: z.array(z.object({ MsgType: z.string(), MsgContent: z.object({}).passthrough() })).optional() }) } } } },
+  request: { query: QuerySchema, body: { content: { "application/json": { schema: CallbackDocSchema } } } },
   responses: {
     200: { description: "Tencent's reply shape (ErrorCode 0: OK / allowed)", content: { "application/json": { schema: ReplySchema } } },
     400: { description: "Malformed body", content: { "application/json": { schema: ReplySchema } } },
