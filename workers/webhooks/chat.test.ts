@@ -103,6 +103,7 @@ describe("POST /webhooks/chat: the signature", () => {
     const big = await postCallback({ padding: "x".repeat(70 * 1024) });
     expect([big.status, big.json.ErrorCode]).toEqual([413, 4130]);
     expect((await postCallback("{not json")).status).toBe(400);
+    expect((await postCallback(`${"[".repeat(2_000)}${"]".repeat(2_000)}`)).json.ErrorCode).toBe(4000);
   });
 
   it("is in the OpenAPI document with no security requirement", async () => {

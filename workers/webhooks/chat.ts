@@ -11,6 +11,7 @@ import { memberProgram } from "../community/community-calls";
 import { ApiError } from "../errors/api-error";
 import { callActor } from "../ledger/call-actor";
 import { requestBytesMax } from "../middleware/json-body";
+import { jsonDepthMax, nestsDeeperThan } from "../middleware/json-depth";
 import { isMemberId } from "../members/member-id";
 import { checkChatCallback } from "./chat-signature";
 
@@ -117,9 +118,11 @@ chatWebhookRoutes.post(
   async (c) => {
     const command = c.req.query("CallbackCommand");
     if (command !== chatCommands.afterSendMsg && command !== chatCommands.beforeSendMsg) return answer(c, ok, "ignored:unknown_command");
+    const text = await c.req.text();
+    if (nestsDeeperThan(text, jsonDepthMax)) return refusedRequest(c, 400, 4000, "body_too_deep", `Callback bodies may nest at most ${jsonDepthMax} levels deep`);
     let json: unknown;
     try {
-      json = JSON.parse(await c.req.text());
+      json = JSON.parse(text);
     } catch {
       return refusedRequest(c, 400, 4000, "malformed_json", "The callback body is not JSON");
     }
