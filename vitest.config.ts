@@ -21,6 +21,8 @@ async function workerdProject(name: string, include: string[]) {
             TRTC_SECRET_KEY: "test-trtc-secret-key",
             TRTC_CALLBACK_KEY: "testTrtcCallbackKey",
             TENCENTCLOUD_API_BASE: fakeTencentUrl,
+            // Tencent Chat callbacks (issue 22): the token their Sign is made with.
+            CHAT_CALLBACK_TOKEN: "testChatCallbackToken",
             TENCENTCLOUD_SECRET_ID: fakeTencentCredentials.secretId,
             TENCENTCLOUD_SECRET_KEY: fakeTencentCredentials.secretKey,
             // The ledger model test: more runs, or a failing run replayed (workers/routes/ledger-model.test.ts).

@@ -24,6 +24,7 @@ import { rewardRoutes } from "./routes/rewards";
 import { settlementRoutes } from "./routes/settlements";
 import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
+import { chatWebhookRoutes } from "./webhooks/chat";
 import { trtcWebhookRoutes } from "./webhooks/trtc";
 import { amaPages } from "../web/routes/ama-pages";
 import { kioskPages } from "../web/routes/kiosk-pages";
@@ -68,6 +69,7 @@ export function createApp() {
   app.route("/v1/redemptions", redemptionRoutes);
   // Provider callbacks: outside /v1 and its auth; each verifies the provider's own signature first.
   app.route("/webhooks", trtcWebhookRoutes);
+  app.route("/webhooks", chatWebhookRoutes);
   app.route("/v1", amaRoutes);
   app.route("/v1/amas", amaRoomRoutes);
   // The web app: the member portal and the kiosk screen, server-rendered over the same flows.

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { gatesOf } from "../gates/community-gates";
 import { GatesSchema, gateTierCodes } from "../gates/requirement";
 
 /** A rung of the tier ladder. A member qualifies when ANY of the thresholds is met (§4). */
@@ -115,6 +116,22 @@ export const ReferralRulesSchema = z
   })
   .strict();
 
+/** A Tencent Chat group id as the engine names groups: letters, digits and `_@#-`, at most 48 characters. */
+export const ChatGroupIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_@#-]{1,48}$/, "chat group ids are 1-48 letters, digits or _@#-")
+  .refine((id) => !amaIdPattern.test(id), "ids shaped like an AMA id (ama_ and 24 hex digits) name that AMA's chat room");
+
+/** An AMA's id, which is also its TRTC room and its chat room (an AVChatRoom). */
+export const amaIdPattern = /^ama_[0-9a-f]{24}$/;
+
+const chatGroupsMax = 100;
+
+export const ChatGroupsSchema = z
+  .record(z.string().min(1).max(64), ChatGroupIdSchema)
+  .refine((groups) => Object.keys(groups).length <= chatGroupsMax, `at most ${chatGroupsMax} chat groups`)
+  .refine((groups) => new Set(Object.values(groups)).size === Object.values(groups).length, "each chat group belongs to one gate");
+
 export const CommunityRulesSchema = z
   .object({
     joinBonus: z.number().int().min(0).max(creditBasePointsMax),
@@ -123,10 +140,19 @@ export const CommunityRulesSchema = z
     chat: z
       .object({
         points: z.number().int().min(0),
-        minMessages: z.number().int().min(1),
-        minSpanHours: z.number().min(0),
+        minMessages: z.number().int().min(1).max(1_000),
+        minSpanHours: z.number().min(0).max(24),
+        /** A message shorter than this (characters of its text, trimmed) does not count; absent = 5. */
+        minMessageChars: z.number().int().min(1).max(500).optional(),
       })
       .strict(),
+    /**
+     * The program's Tencent Chat groups: gate name (e.g. `channel:alpha-signals`) → group id. Posting in
+     * a group needs its gate (Group.CallbackBeforeSendMsg); messages there count toward chat_activity.
+     * An AMA's chat is the AVChatRoom whose group id is the AMA id, so ids shaped like one are refused.
+     * Absent = none.
+     */
+    chatGroups: ChatGroupsSchema.optional(),
     dailyStreak: DailyStreakRulesSchema,
     referral: ReferralRulesSchema,
     /** Default cooldown per action kind (§4: 1 h). */
@@ -228,6 +254,10 @@ export const ProgramConfigSchema = ProgramConfigBaseSchema
         for (const tierCode of gateTierCodes(requirement)) {
           if (!codes.includes(tierCode)) ctx.addIssue({ code: "custom", path: ["community", "gates", name], message: `unknown tier ${tierCode}; expected one of ${codes.join(", ")}` });
         }
+      }
+      const gateNames = Object.keys(gatesOf(config as ProgramConfig));
+      for (const gate of Object.keys(config.community.chatGroups ?? {})) {
+        if (!gateNames.includes(gate)) ctx.addIssue({ code: "custom", path: ["community", "chatGroups", gate], message: `unknown gate ${gate}; a chat group opens by one of the program's gates (${gateNames.slice(0, 5).join(", ")}, …)` });
       }
       for (const [action, tierCode] of Object.entries(config.community.actionTiers)) {
         if (!codes.includes(tierCode)) {

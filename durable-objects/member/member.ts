@@ -21,8 +21,10 @@ import { creditCommunity } from "./community-credit";
 import { type ReferralCommand, creditReferral, deliverReferrals, hasReferralSync, noteReferralPending, owedReferrals } from "./referral";
 import { joinBonusPaidFor, refuseActionCredit } from "../../domain/community/action-guards";
 import { claimStreak } from "./streak-claim";
+import { recordChatMessage } from "./chat-messages";
 import {
   type AdjustCommand,
+  type ChatMessageCommand,
   type CommunityActionCommand,
   type ProgramContext,
   type EnrollCommand,
@@ -131,6 +133,11 @@ export class Member extends DurableObject<Env> {
       if (refused) return rejectWith(refused);
       return creditCommunity(ctx, { kind: command.kind, sourceId: command.sourceId, occurredAtMs: command.occurredAtMs ?? ctx.nowMs, timeGiven: command.occurredAtMs !== undefined });
     });
+  }
+
+  /** A chat message from a Tencent Chat callback: counted toward the day's chat_activity, which it credits once the day meets the rule. */
+  async recordChatMessage(command: ChatMessageCommand): Promise<Reply> {
+    return this.write({ ...command, requestHash: "" }, false, (ctx) => recordChatMessage(ctx, command.message));
   }
 
   /** The daily streak claim (once per local day). */

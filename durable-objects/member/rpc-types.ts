@@ -70,6 +70,9 @@ export type AdjustCommand = WriteEnvelope & { points: number; reason: string; qu
 /** A community action to credit: what rooms, chat callbacks, governance and operators send. */
 export type CommunityActionCommand = WriteEnvelope & { kind: string; sourceId: string; occurredAtMs?: number };
 
+/** A chat message a Tencent Chat callback reported (a claim: see workers/webhooks/chat.ts). No key: (group, sequence) is its natural id. */
+export type ChatMessageCommand = Omit<WriteEnvelope, "requestHash" | "idempotencyKey" | "dryRun"> & { message: import("../../domain/chat/chat-activity").ChatMessage };
+
 export type RedemptionActionCommand = { v: SupportedVersion; program: ProgramContext; redemptionId: string; venueId: string | null; code?: string; nowMs?: number };
 
 /** An answer as stored for replay: the body is JSON (it went through JSON.stringify). */

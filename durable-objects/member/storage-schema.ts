@@ -181,6 +181,19 @@ export const memberSchemaSteps: readonly string[] = [
   // Held credits are read by every view and by verification: a partial index finds them without a scan.
   `ALTER TABLE counters ADD COLUMN signed_out_at_ms INTEGER;
    CREATE INDEX community_credits_held ON community_credits (status) WHERE status = 'held';`,
+  // Issue 22. Chat messages from Tencent Chat callbacks, once each by (group, sequence): their local
+  // day, time and text fingerprint (never the words), whether they counted toward chat_activity. Days
+  // older than the callback window are pruned, so this holds a few days of one member's messages.
+  `CREATE TABLE chat_messages (
+     group_id TEXT NOT NULL,
+     msg_seq INTEGER NOT NULL,
+     day TEXT NOT NULL,
+     at_ms INTEGER NOT NULL,
+     text_key TEXT NOT NULL,
+     counted INTEGER NOT NULL,
+     PRIMARY KEY (group_id, msg_seq)
+   );
+   CREATE INDEX chat_messages_day ON chat_messages (day, counted);`,
 ];
 
 /** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */

@@ -91,6 +91,13 @@ export class Room extends DurableObject<Env> {
     return attendanceOf(this.ctx.storage.sql, this.state, memberId, nowMs);
   }
 
+  /** Whether a member may post in the AMA's chat (an AVChatRoom, which has no member management): not once the host removed them. */
+  async mayChat(memberId: string): Promise<{ allowed: true } | { allowed: false; code: "ama_not_found" | "removed_by_host" }> {
+    if (!this.row()) return { allowed: false, code: "ama_not_found" };
+    const removed = this.ctx.storage.sql.exec("SELECT 1 AS gone FROM removed_members WHERE member_id = ?", memberId).toArray().length > 0;
+    return removed ? { allowed: false, code: "removed_by_host" } : { allowed: true };
+  }
+
   /** A command over RPC (the host's start and end from the API, tests). */
   async command(command: RoomCommand, nowMs = Date.now()): Promise<{ ok: true; seq: number } | { ok: false; status: number; code: string; message: string }> {
     const outcome = this.apply(command, nowMs);

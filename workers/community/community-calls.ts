@@ -10,7 +10,7 @@ import { requireMemberId } from "../members/member-id";
 const programOfMember = new TtlCache<string>(10 * 60_000, 10_000);
 
 /** The member's program, or the named rejection a community caller gets for an unknown member. */
-async function memberProgram(env: Env, memberId: string) {
+export async function memberProgram(env: Env, memberId: string) {
   requireMemberId(memberId);
   let programId = programOfMember.get(memberId);
   if (!programId) {
