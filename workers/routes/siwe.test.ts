@@ -139,7 +139,7 @@ describe("Sign-In with Ethereum", () => {
     expect([signedIn.status, signedIn.json.address]).toEqual([200, wallet.address]);
   });
 
-  it("refuses with 503 chain_unavailable when the chain refuses the connection or never answers, within the bound", async () => {
+  it("refuses with 503 chain_unavailable when the chain refuses the connection or never answers, within the bound", { timeout: 20_000 }, async () => {
     const program = await createProgram("Nebula", "community");
     const wallet = Wallet.createRandom();
     // A wrong signature is the one case that asks the chain: the address might be a contract wallet.
