@@ -115,6 +115,10 @@ export const ReferralRulesSchema = z
   })
   .strict();
 
+/** A Tencent Chat group id as the REST API takes it (e.g. `@TGS#2J4SZEAEL`, or an id the operator chose). */
+export const ChatGroupIdSchema = z.string().regex(/^[A-Za-z0-9_@#-]{1,48}$/, "a Tencent Chat group id: 1-48 of A-Z, a-z, 0-9, _, @, # and -");
+const chatGroupsMax = 100;
+
 export const CommunityRulesSchema = z
   .object({
     joinBonus: z.number().int().min(0).max(creditBasePointsMax),
@@ -145,6 +149,14 @@ export const CommunityRulesSchema = z
     streakWarnings: StreakWarningsSchema.optional(),
     /** Named access gates (channels, scheduling an AMA, events, governance): requirement trees; absent = derived from channelsByTier and actionTiers. */
     gates: GatesSchema.optional(),
+    /**
+     * Tencent Chat Work groups by the gate that opens them (issue 22): a member passing the gate is synced
+     * into the group, one failing it out. Absent in configs stored before issue 22 (then no group is synced).
+     */
+    chatGroups: z
+      .record(z.string().regex(/^[a-z][a-zA-Z0-9:_-]{0,63}$/, "keys are gate names such as channel:alpha-signals"), ChatGroupIdSchema)
+      .refine((groups) => Object.keys(groups).length <= chatGroupsMax, `at most ${chatGroupsMax} chat groups`)
+      .default(() => ({})),
     /** Chat channels open at each tier (cumulative up the ladder), keyed by tier code. */
     channelsByTier: z.record(z.string(), z.array(z.string().min(1).max(64)).max(50)),
     /** Minimum tier for each gated action. */
