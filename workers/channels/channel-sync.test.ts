@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { call } from "../../test/api";
 import { channelProgram, fakeChat, groupMembers } from "../../test/chat-channels";
+import { deliver } from "../../test/projections";
 import worker from "../index";
 import { reconcileGroup } from "./reconcile";
 
@@ -61,5 +62,25 @@ describe("tier-gated channels synced to Tencent Chat", () => {
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env);
     await vi.waitUntil(async () => (await groupMembers(groups.alpha)).includes(memberId), eventually);
     expect(await groupMembers(groups.founders)).toEqual([]);
+  }, 45_000);
+
+  it("ends with the member's last tier when syncs of the same member race with promotions and demotions", async () => {
+    const { program, groups, enroll, earn } = await channelProgram();
+    const memberId = await enroll();
+    const sync = () => deliver("loyalty-chat-sync", [{ v: 1, type: "member", programId: program.id, memberId }]);
+    // Extra syncs of this member run on top of the queue's own, each reading whatever tier it meets.
+    const racing = Array.from({ length: 6 }, (_, index) => new Promise((resolve) => setTimeout(resolve, index * 40)).then(sync));
+    for (const points of [600, -600, 600, -600, 600]) await earn(memberId, points);
+    await Promise.all(racing);
+    await vi.waitUntil(async () => (await groupMembers(groups.alpha)).includes(memberId), eventually);
+    // No sync that read an older tier may land after the last one and take the channel away again.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await groupMembers(groups.alpha)).toContain(memberId);
+    expect((await call("GET", `/v1/members/${memberId}`)).json.tier).toBe("SILVER");
+
+    await earn(memberId, -600);
+    await vi.waitUntil(async () => !(await groupMembers(groups.alpha)).includes(memberId), eventually);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await groupMembers(groups.alpha)).not.toContain(memberId);
   }, 45_000);
 });
