@@ -19,18 +19,18 @@ export const failNext = (count: number, groupId?: string) => fakeChat("fail", { 
 
 /**
  * A community program whose general, alpha-signals (SILVER) and founders-room (GOLD) channels map to
- * groups of its own (ids unique to the program: the fake is shared by every test file), plus a
- * `boost` action for promotions. `withGroups: false` leaves the map empty until `mapGroups()`.
+ * groups of its own (ids unique to the program: the fake is shared by every test file).
+ * `withGroups: false` leaves the map empty until `mapGroups()`.
  */
 export async function channelProgram(options: { withGroups?: boolean } = {}) {
   const suffix = crypto.randomUUID().slice(0, 8);
   const groups = { general: `@TGS#gen-${suffix}`, alpha: `@TGS#alpha-${suffix}`, founders: `@TGS#found-${suffix}` };
   const chatGroups = { "channel:general": groups.general, "channel:alpha-signals": groups.alpha, "channel:founders-room": groups.founders };
   const program = await createProgram("Nebula", "community", {
-    community: { actions: { boost: { points: 100, cooldownMinutes: 0 } }, ...(options.withGroups === false ? {} : { chatGroups }) },
+    community: options.withGroups === false ? {} : { chatGroups },
   });
-  const mapGroups = async (map: Record<string, string> = chatGroups, gates?: object) => {
-    const patched = await call("PATCH", `/v1/programs/${program.id}/config`, { body: { overrides: { community: { chatGroups: map, ...(gates ? { gates } : {}) } } } });
+  const mapGroups = async (map: Record<string, string> = chatGroups) => {
+    const patched = await call("PATCH", `/v1/programs/${program.id}/config`, { body: { overrides: { community: { chatGroups: map } } } });
     if (patched.status !== 200) throw new Error(`config: ${JSON.stringify(patched.json)}`);
   };
   const enroll = async () => {
@@ -38,7 +38,7 @@ export async function channelProgram(options: { withGroups?: boolean } = {}) {
     if (enrolled.status !== 201) throw new Error(`enroll: ${JSON.stringify(enrolled.json)}`);
     return enrolled.json.id as string;
   };
-  /** Earns qualifying points through a real community action (SILVER at 500 lifetime points, GOLD at 2,000). */
+  /** Qualifying points through an operator adjustment (SILVER at 500 lifetime points, GOLD at 2,000); a negative one demotes at once. */
   const earn = async (memberId: string, points: number) => {
     const adjusted = await call("POST", `/v1/members/${memberId}/adjustments`, { body: { points, reason: "test promotion", qualifies: true }, headers: { "Idempotency-Key": newKey("promote") } });
     if (adjusted.status !== 201) throw new Error(`adjust: ${JSON.stringify(adjusted.json)}`);
