@@ -3,6 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { fakeChainUrl, testOutbound } from "./test/fake-chain";
 import { fakeTencentCredentials, fakeTencentUrl } from "./test/fake-tencent";
+import { fakeTencentChatCredentials, fakeTencentChatUrl } from "./test/fake-tencent-chat";
 
 /** A project that runs inside workerd with the worker's real bindings (wrangler.toml) and the test settings. */
 async function workerdProject(name: string, include: string[]) {
@@ -25,6 +26,11 @@ async function workerdProject(name: string, include: string[]) {
             CHAT_CALLBACK_TOKEN: "testChatCallbackToken",
             TENCENTCLOUD_SECRET_ID: fakeTencentCredentials.secretId,
             TENCENTCLOUD_SECRET_KEY: fakeTencentCredentials.secretKey,
+            // The Tencent Chat REST API (issue 22): the fake (test/fake-tencent-chat.ts) that checks the admin UserSig.
+            CHAT_API_BASE: fakeTencentChatUrl,
+            CHAT_SDK_APP_ID: String(fakeTencentChatCredentials.sdkAppId),
+            CHAT_ADMIN_USER: fakeTencentChatCredentials.adminUser,
+            CHAT_SECRET_KEY: fakeTencentChatCredentials.secretKey,
             // The ledger model test: more runs, or a failing run replayed (workers/routes/ledger-model.test.ts).
             LEDGER_MODEL_RUNS: process.env.LEDGER_MODEL_RUNS ?? "",
             LEDGER_MODEL_SEED: process.env.LEDGER_MODEL_SEED ?? "",

@@ -300,3 +300,59 @@ export const amas = sqliteTable(
   },
   (table) => [index("amas_program_starts_idx").on(table.programId, table.startsAtMs), uniqueIndex("amas_program_key_idx").on(table.programId, table.idempotencyKey)],
 );
+
+/**
+ * Tencent Chat channels (issue 22): who belongs in each group, as the last sync of each member computed
+ * it from the member's actor (written before the sync's API calls, so a reconciliation never removes a
+ * member a sync is adding). The hourly reconciliation compares each group's real membership with this.
+ */
+export const chatChannelMembers = sqliteTable(
+  "chat_channel_members",
+  {
+    programId: text("program_id").notNull(),
+    groupId: text("group_id").notNull(),
+    memberId: text("member_id").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.programId, table.groupId, table.memberId] }), index("chat_channel_members_member_idx").on(table.programId, table.memberId)],
+);
+
+/** The tier each member's channels were last synced at: the reconciliation re-syncs a member whose projected tier differs. */
+export const chatMemberSyncs = sqliteTable(
+  "chat_member_syncs",
+  {
+    memberId: text("member_id").primaryKey(),
+    programId: text("program_id").notNull(),
+    tier: text("tier").notNull(),
+    syncedAtMs: integer("synced_at_ms").notNull(),
+  },
+  (table) => [index("chat_member_syncs_program_idx").on(table.programId)],
+);
+
+/** An operator's announcement to chat channels; its deliveries are sent by the chat-sync queue. */
+export const chatAnnouncements = sqliteTable("chat_announcements", {
+  id: text("id").primaryKey(),
+  programId: text("program_id")
+    .notNull()
+    .references(() => programs.id),
+  text: text("text").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** One announcement to one group: pending until Tencent accepted it (a delivery is claimed for a minute while it is sent). */
+export const chatAnnouncementDeliveries = sqliteTable(
+  "chat_announcement_deliveries",
+  {
+    announcementId: text("announcement_id").notNull(),
+    groupId: text("group_id").notNull(),
+    gate: text("gate").notNull(),
+    status: text("status", { enum: ["pending", "sent"] }).notNull(),
+    /** Tencent's de-duplication number for the message, fixed per delivery so a retry is the same message. */
+    random: integer("random").notNull(),
+    attempts: integer("attempts").notNull(),
+    claimedUntilMs: integer("claimed_until_ms").notNull(),
+    msgSeq: integer("msg_seq"),
+    lastError: text("last_error"),
+    sentAtMs: integer("sent_at_ms"),
+  },
+  (table) => [primaryKey({ columns: [table.announcementId, table.groupId] }), index("chat_announcement_deliveries_status_idx").on(table.status, table.claimedUntilMs)],
+);

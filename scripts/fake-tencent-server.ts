@@ -1,5 +1,6 @@
 import { type IncomingMessage, createServer } from "node:http";
 import { createFakeTencentApi } from "../test/fake-tencent";
+import { createFakeTencentChat } from "../test/fake-tencent-chat";
 
 const requestBytesMax = 64 * 1024;
 
@@ -10,6 +11,27 @@ const requestBytesMax = 64 * 1024;
  */
 export async function startFakeTencentServer(port: number, credentials: { secretId: string; secretKey: string }) {
   const api = createFakeTencentApi([credentials]);
+  return serve(port, api.handle, (request) => {
+    const last = api.calls.at(-1);
+    if (request.method === "POST" && last) console.log(`  [tencent fake] ${last.action} ${JSON.stringify(last.params)} → ${last.errorCode ?? "OK"}`);
+  });
+}
+
+/**
+ * `npm start`'s Tencent Chat REST API (issue 22): the tests' fake (test/fake-tencent-chat.ts), accepting
+ * the admin UserSig signed with .dev.vars' CHAT_SECRET_KEY; channel syncs and announcements are logged here.
+ */
+export async function startFakeTencentChatServer(port: number, credentials: { sdkAppId: number; adminUser: string; secretKey: string }) {
+  const chat = createFakeTencentChat(credentials);
+  return serve(port, chat.handle, (request) => {
+    const last = chat.calls.at(-1);
+    if (request.method === "POST" && last && !new URL(request.url).pathname.startsWith("/__fake/")) {
+      console.log(`  [chat fake] ${last.command} ${last.groupId ?? ""} ${last.accounts.length} accounts → ${last.errorCode === 0 ? "OK" : last.errorCode}`);
+    }
+  });
+}
+
+async function serve(port: number, handle: (request: Request) => Promise<Response>, log: (request: Request) => void) {
   const server = createServer(async (incoming, outgoing) => {
     try {
       const body = await readBody(incoming);
@@ -18,9 +40,8 @@ export async function startFakeTencentServer(port: number, credentials: { secret
         headers: Object.entries(incoming.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])),
         body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body,
       });
-      const response = await api.handle(request);
-      const last = api.calls.at(-1);
-      if (request.method === "POST" && last) console.log(`  [tencent fake] ${last.action} ${JSON.stringify(last.params)} → ${last.errorCode ?? "OK"}`);
+      const response = await handle(request);
+      log(request);
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {

@@ -119,6 +119,10 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
 
   const nebula = await must("POST", "/v1/programs", operatorToken, { name: community.name, preset: community.preset }, community.key);
   summary.programs.push({ name: nebula.name, id: nebula.id, preset: nebula.preset });
+  // Each channel of the preset as a Work group of npm start's fake Tencent Chat (issue 22); a PATCH, so a second start's seed repeats it harmlessly.
+  const channels = Object.keys(nebula.config.community.gates).filter((gate) => gate.startsWith("channel:"));
+  const chatGroups = Object.fromEntries(channels.map((gate) => [gate, `@TGS#nebula-${gate.slice("channel:".length)}`]));
+  await must("PATCH", `/v1/programs/${nebula.id}/config`, operatorToken, { overrides: { community: { chatGroups } } });
   for (const member of community.members) {
     const enrolled = await must("POST", "/v1/members", operatorToken, { ...member, programId: nebula.id });
     // Each attended the welcome AMA: a first qualifying action verifies them and posts their join bonus (§7a).

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { deployRewardToken } from "../contracts/deploy";
 import { ensureDevVars } from "./dev-vars";
-import { startFakeTencentServer } from "./fake-tencent-server";
+import { startFakeTencentChatServer, startFakeTencentServer } from "./fake-tencent-server";
 import { freePort } from "./free-port";
 import { ProcessGroup, rpcAnswers, waitFor } from "./processes";
 import { createLoginLink, seed } from "./seed";
@@ -44,6 +44,14 @@ const tencent = await startFakeTencentServer(Number(process.env.TENCENT_PORT ?? 
 });
 console.log(`  ${tencent.url} (SetUserBlockedByStrRoomId; calls are logged here)`);
 
+step("Tencent Chat REST API: a local fake that checks the admin UserSig and keeps group membership in memory");
+const chat = await startFakeTencentChatServer(Number(process.env.CHAT_PORT ?? (await freePort())), {
+  sdkAppId: Number(readWranglerVar("CHAT_SDK_APP_ID")),
+  adminUser: readWranglerVar("CHAT_ADMIN_USER"),
+  secretKey: vars.CHAT_SECRET_KEY,
+});
+console.log(`  ${chat.url} (channel syncs and announcements are logged here; GET ${chat.url}/__fake/groups/<id> shows a group)`);
+
 step("D1: applying migrations to the local database");
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
   encoding: "utf8",
@@ -70,6 +78,7 @@ processes.start(
     "--var", `CHAIN_RPC_URL:${chainUrl}`,
     "--var", `APP_ORIGIN:${apiUrl}`,
     "--var", `TENCENTCLOUD_API_BASE:${tencent.url}`,
+    "--var", `CHAT_API_BASE:${chat.url}`,
     "--show-interactive-dev-session=false",
   ],
   { echo: false },
@@ -97,6 +106,7 @@ Loyalty engine is running.
   OpenAPI         ${apiUrl}/openapi.json
   Local chain     ${chainUrl} (chain id 31337), RewardToken ${token.address}
   TencentCloud    ${tencent.url} (a fake that checks signatures; TRTC audio itself is unavailable in dev)
+  Tencent Chat    ${chat.url} (a fake REST API; GET /__fake/groups/@TGS%23nebula-general lists a channel's members)
   Logs            ${path.join(logDir, "api.log")}, ${path.join(logDir, "chain.log")}
   Demo data       ${demoFile} (a new login link: POST /v1/members/{id}/login-links with a venue key)
 
@@ -121,3 +131,10 @@ Try:
        -d '{"email":"new@example.com","birthday":"03-14"}'
 
 Ctrl-C stops everything.`);
+
+/** A [vars] value of wrangler.toml (the Chat app id and admin are plain config, not secrets). */
+function readWranglerVar(name: string): string {
+  const match = new RegExp(`^${name} = "([^"]*)"`, "m").exec(readFileSync("wrangler.toml", "utf8"));
+  if (!match) throw new Error(`wrangler.toml has no [vars] ${name}`);
+  return match[1];
+}

@@ -1,5 +1,6 @@
 import { Interface, Wallet, recoverAddress } from "ethers";
 import { createFakeTencentApi, fakeTencentCredentials, fakeTencentUrl } from "./fake-tencent";
+import { createFakeTencentChat, fakeTencentChatCredentials, fakeTencentChatUrl } from "./fake-tencent-chat";
 
 /**
  * The chain the workerd tests reach: miniflare's `outboundService` (vitest.config.ts) runs
@@ -39,10 +40,12 @@ function answer(rpc: RpcRequest): unknown {
 }
 
 const fakeTencent = createFakeTencentApi([fakeTencentCredentials]);
+const fakeTencentChat = createFakeTencentChat(fakeTencentChatCredentials);
 
 export async function testOutbound(request: Request): Promise<Response> {
   const { hostname } = new URL(request.url);
   if (hostname === new URL(fakeTencentUrl).hostname) return fakeTencent.handle(request);
+  if (hostname === new URL(fakeTencentChatUrl).hostname) return fakeTencentChat.handle(request);
   if (hostname === new URL(silentChainUrl).hostname) return new Promise<Response>(() => {});
   if (hostname !== new URL(fakeChainUrl).hostname) return fetch(request); // the real network (a closed port refuses)
   const rpc = (await request.json()) as RpcRequest;

@@ -12,7 +12,7 @@ let messageCounter = 0;
  * Hands messages to the worker's queue() as the Queue would, and answers what it acked and retried.
  * getQueueResult() does not report a retry's delay, so `retried` adds the one each message asked for.
  */
-export async function deliver(queue: "loyalty-outbox" | "loyalty-outbox-dlq", bodies: unknown[], attempts = 1) {
+export async function deliver(queue: "loyalty-outbox" | "loyalty-outbox-dlq" | "loyalty-chat-sync", bodies: unknown[], attempts = 1) {
   const messages = bodies.map((body) => ({ id: `msg-${++messageCounter}`, timestamp: Date.now(), attempts, body }));
   const batch = createMessageBatch(queue, messages);
   const delays = new Map<string, number | undefined>();

@@ -4,10 +4,12 @@ import type { AppEnv } from "./app-env";
 import { defaultHook, notFound, onError } from "./errors/handlers";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { adjustmentRoutes } from "./routes/adjustments";
+import { announcementRoutes } from "./routes/announcements";
 import { amaRoomRoutes } from "./routes/ama-room";
 import { amaRoutes } from "./routes/amas";
 import { communityActionRoutes, myStreakRoutes } from "./routes/community-actions";
 import { meAccessRoutes } from "./routes/me-access";
+import { meChannelRoutes } from "./routes/me-channels";
 import { authRoutes } from "./routes/auth";
 import { loginLinkCheckRoutes, loginLinkRoutes } from "./routes/login-links";
 import { meRoutes } from "./routes/me";
@@ -27,6 +29,7 @@ import { venueRoutes } from "./routes/venues";
 import { chatWebhookRoutes } from "./webhooks/chat";
 import { trtcWebhookRoutes } from "./webhooks/trtc";
 import { amaPages } from "../web/routes/ama-pages";
+import { channelPages } from "../web/routes/channel-pages";
 import { kioskPages } from "../web/routes/kiosk-pages";
 import { memberPages } from "../web/routes/member-pages";
 import { pageHeaders } from "../web/page-headers";
@@ -63,6 +66,8 @@ export function createApp() {
   app.route("/v1/me", meWalletRoutes);
   app.route("/v1/me", myStreakRoutes);
   app.route("/v1/me", meAccessRoutes);
+  app.route("/v1/me", meChannelRoutes);
+  app.route("/v1/programs", announcementRoutes);
   app.route("/v1/members", projectionRebuildRoutes);
   app.route("/v1/purchases", purchaseRoutes);
   app.route("/v1", rewardRoutes);
@@ -76,6 +81,7 @@ export function createApp() {
   app.route("/kiosk", kioskPages);
   app.route("/", memberPages);
   app.route("/", amaPages);
+  app.route("/", channelPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",

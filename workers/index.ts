@@ -1,4 +1,6 @@
 import { createApp } from "./app";
+import { consumeChatSync } from "./channels/chat-sync-consumer";
+import { scheduleChatReconciliation } from "./channels/reconcile";
 import { rebuildDeadLettered } from "./queues/dead-letters";
 import { projectMemberEvents } from "./queues/projections";
 import { pruneExpiredSignIns } from "./sessions/prune-expired";
@@ -11,6 +13,7 @@ export { Room } from "../durable-objects/room/room";
 // The queue names in wrangler.toml; one Worker consumes both.
 const outboxQueue = "loyalty-outbox";
 const outboxDeadLetterQueue = "loyalty-outbox-dlq";
+const chatSyncQueue = "loyalty-chat-sync";
 
 const app = createApp();
 
@@ -18,10 +21,12 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     await pruneExpiredSignIns(env, controller.scheduledTime);
+    await scheduleChatReconciliation(env, controller.scheduledTime);
   },
   async queue(batch, env) {
     if (batch.queue === outboxQueue) return projectMemberEvents(batch, env);
     if (batch.queue === outboxDeadLetterQueue) return rebuildDeadLettered(batch, env);
-    throw new Error(`This Worker consumes ${outboxQueue} and ${outboxDeadLetterQueue}, not ${batch.queue}; check [[queues.consumers]] in wrangler.toml`);
+    if (batch.queue === chatSyncQueue) return consumeChatSync(batch, env);
+    throw new Error(`This Worker consumes ${outboxQueue}, ${outboxDeadLetterQueue} and ${chatSyncQueue}, not ${batch.queue}; check [[queues.consumers]] in wrangler.toml`);
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -80,6 +80,8 @@ const community: ProgramConfig = {
     streakWarnings: { atRiskHour: 20, atRiskMinStreak: 3, inactiveHours: 48 },
     channelsByTier,
     actionTiers,
+    // No Tencent Chat groups by default: an operator maps gates to its own groups (npm start's seed maps demo ones).
+    chatGroups: {},
     gates: communityPresetGates(channelsByTier, actionTiers, ["BRONZE", "SILVER", "GOLD", "DIAMOND"]),
   },
 };

@@ -149,6 +149,7 @@ export const CommunityRulesSchema = z
     /**
      * The program's Tencent Chat groups: gate name (e.g. `channel:alpha-signals`) → group id. Posting in
      * a group needs its gate (Group.CallbackBeforeSendMsg); messages there count toward chat_activity.
+     * Each is a Work group the engine syncs: a member passing the gate is added, one failing it removed.
      * An AMA's chat is the AVChatRoom whose group id is the AMA id, so ids shaped like one are refused.
      * Absent = none.
      */

@@ -223,6 +223,14 @@ describe("web app journeys", () => {
     expect(await phone.locator('[data-gate="propose"]').textContent()).toContain("reach DIAMOND: 9,890 points to go");
     await screenshot(phone, "member-access");
     await expectAccessible(phone);
+    // The channels page (issue 22): the same gates as the chat groups the member is synced into.
+    await phone.getByRole("link", { name: "Channels" }).click();
+    await phone.getByRole("heading", { name: "Channels", level: 1 }).waitFor();
+    expect(await phone.locator('[data-gate="channel:general"]').getAttribute("data-open")).toBe("true");
+    expect(await phone.locator('[data-gate="channel:alpha-signals"]').textContent()).toContain("reach SILVER: 390 points to go");
+    expect(await phone.locator('[data-gate="channel:strategy-council"]').textContent()).toContain("reach DIAMOND: 9,890 points to go");
+    await screenshot(phone, "member-channels");
+    await expectAccessible(phone);
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 /** The member portal's navigation, with the current page marked. */
-export function memberNav(current: "/" | "/rewards" | "/amas" | "/access", community = false) {
+export function memberNav(current: "/" | "/rewards" | "/amas" | "/access" | "/channels", community = false) {
   return [
     { href: "/", label: "Home", current: current === "/" },
     { href: "/rewards", label: "Rewards", current: current === "/rewards" },
@@ -7,6 +7,7 @@ export function memberNav(current: "/" | "/rewards" | "/amas" | "/access", commu
       ? [
           { href: "/amas", label: "AMAs", current: current === "/amas" },
           { href: "/access", label: "Access", current: current === "/access" },
+          { href: "/channels", label: "Channels", current: current === "/channels" },
         ]
       : []),
   ];

@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { applyMemberEvents } from "../../db/projections";
 import type { MemberEvent } from "../../durable-objects/member/member-events";
+import { enqueueChannelSyncs } from "../channels/sync-messages";
 import { readMemberEvent } from "./member-event-schema";
 import { retryDelaySeconds } from "./retry-delay";
 
@@ -24,6 +25,8 @@ export async function projectMemberEvents(batch: MessageBatch<unknown>, env: Env
   const db = drizzle(env.DB);
   try {
     await applyMemberEvents(db, readable.map((item) => item.event));
+    // Tier changes also move the member's chat channels (issue 22); a failed enqueue retries the events.
+    await enqueueChannelSyncs(env, readable.map((item) => item.event));
     for (const { message } of readable) message.ack();
     return;
   } catch (error) {
@@ -33,9 +36,10 @@ export async function projectMemberEvents(batch: MessageBatch<unknown>, env: Env
   for (const { message, event } of readable) {
     try {
       await applyMemberEvents(db, [event]);
+      await enqueueChannelSyncs(env, [event]);
       message.ack();
     } catch (error) {
-      retryLater(message, `event ${event.memberId}#${event.seq} failed in D1: ${String(error)}`);
+      retryLater(message, `event ${event.memberId}#${event.seq} failed in D1 or its channel sync enqueue: ${String(error)}`);
     }
   }
 }

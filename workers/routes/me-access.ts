@@ -7,7 +7,7 @@ import { accessFor } from "../gates/gate-facts";
 import { memberSecurity } from "../schemas/common";
 import { signedInMember } from "./me";
 
-const UnmetLeafSchema = z
+export const UnmetLeafSchema = z
   .object({
     leaf: z.enum(["tierAtLeast", "lifetimePointsAtLeast", "walletLinked", "accountAgeDaysAtLeast", "streakDaysAtLeast"]),
     required: z.union([z.string(), z.number(), z.boolean()]),
