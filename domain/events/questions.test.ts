@@ -12,7 +12,7 @@ function given(state: QuestionsState, commands: [QuestionCommand, number][]): Qu
 }
 
 const ask = (by: string, tierRank: number, text = `question from ${by}`): QuestionCommand => ({ type: "ask", by, tierRank, text });
-const upvote = (by: string, questionId: number): QuestionCommand => ({ type: "upvote", by, questionId, alreadyVoted: false });
+const upvote = (by: string, questionId: number, alreadyVoted = false): QuestionCommand => ({ type: "upvote", by, questionId, alreadyVoted });
 
 describe("event Q&A", () => {
   it("orders questions by the asker's tier, then votes, then time", () => {
@@ -37,7 +37,7 @@ describe("event Q&A", () => {
   it("counts an upvote once per member and never the asker's own", () => {
     const state = given(initialQuestionsState("host"), [[ask("a", 0), now], [upvote("b", 1), now]]);
     expect(state.questions[0].votes).toBe(1);
-    expect(decideQuestion(state, { ...upvote("b", 1), alreadyVoted: true }, now)).toMatchObject({ ok: false, code: "already_upvoted" });
+    expect(decideQuestion(state, upvote("b", 1, true), now)).toMatchObject({ ok: false, code: "already_upvoted" });
     expect(decideQuestion(state, upvote("a", 1), now)).toMatchObject({ ok: false, code: "own_question" });
   });
 
