@@ -6,6 +6,8 @@ import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { adjustmentRoutes } from "./routes/adjustments";
 import { amaRoomRoutes } from "./routes/ama-room";
 import { amaRoutes } from "./routes/amas";
+import { eventRoomRoutes } from "./routes/event-room";
+import { eventRoutes } from "./routes/events";
 import { communityActionRoutes, myStreakRoutes } from "./routes/community-actions";
 import { meAccessRoutes } from "./routes/me-access";
 import { authRoutes } from "./routes/auth";
@@ -70,6 +72,8 @@ export function createApp() {
   app.route("/webhooks", trtcWebhookRoutes);
   app.route("/v1", amaRoutes);
   app.route("/v1/amas", amaRoomRoutes);
+  app.route("/v1", eventRoutes);
+  app.route("/v1/events", eventRoomRoutes);
   // The web app: the member portal and the kiosk screen, server-rendered over the same flows.
   app.route("/kiosk", kioskPages);
   app.route("/", memberPages);
