@@ -28,6 +28,7 @@ import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
 import { trtcWebhookRoutes } from "./webhooks/trtc";
 import { amaPages } from "../web/routes/ama-pages";
+import { eventPages } from "../web/routes/event-pages";
 import { kioskPages } from "../web/routes/kiosk-pages";
 import { memberPages } from "../web/routes/member-pages";
 import { pageHeaders } from "../web/page-headers";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/kiosk", kioskPages);
   app.route("/", memberPages);
   app.route("/", amaPages);
+  app.route("/", eventPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",

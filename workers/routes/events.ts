@@ -189,15 +189,20 @@ eventRoutes.openapi(listEvents, async (c) => {
   return c.json({ events: await upcomingEvents(c.env, programId) }, 200);
 });
 
-/** Live events and those still to come, soonest first, with exact counts from each event's actor. */
-export async function upcomingEvents(env: Env, programId: string) {
+/** Live events and those still to come, soonest first (an event's length is at most 8 hours, so a day back covers every live one). */
+export async function upcomingEventRows(env: Env, programId: string): Promise<EventRow[]> {
   const rows = await drizzle(env.DB)
     .select()
     .from(liveEvents)
     .where(and(eq(liveEvents.programId, programId), gt(liveEvents.startsAtMs, Date.now() - 24 * 3_600_000)))
     .orderBy(asc(liveEvents.startsAtMs))
     .limit(listLimit);
-  const live = rows.filter((row) => row.startsAtMs + row.lengthMinutes * 60_000 > Date.now());
+  return rows.filter((row) => row.startsAtMs + row.lengthMinutes * 60_000 > Date.now());
+}
+
+/** The list with exact counts from each event's actor. */
+export async function upcomingEvents(env: Env, programId: string) {
+  const live = await upcomingEventRows(env, programId);
   const counts = await Promise.all(live.map((row) => callActor(env.EVENT, row.id, (stub) => stub.counts())));
   return live.map((row, index) => toLiveEvent(row, counts[index] ?? { capacity: row.capacity, overflowSeats: row.overflowSeats, registered: 0, overflow: 0, waitlisted: 0 }));
 }
