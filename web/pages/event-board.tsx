@@ -1,5 +1,5 @@
 import type { EventView } from "../../domain/events/frames";
-import { eventStatusWords, presentWords, seatWords } from "../words/event-words";
+import { eventStatusWords, milestoneWords, presentWords, seatWords } from "../words/event-words";
 import { memberLabel } from "../words/room-words";
 
 /**
@@ -27,7 +27,7 @@ export function EventBoard({ view, me, mine, attendance, connected }: EventBoard
         <p data-testid="event-counts">{seatWords(view.counts)}</p>
         {attendance && !isHost && (
           <p class="muted" data-testid="present-time">
-            {presentWords(attendance.presentMs)} Milestones: {attendance.milestones.map((milestone) => `${milestone.minutes} min ${milestone.status === "paid" ? "✓" : ""}`).join(" · ")}
+            {presentWords(attendance.presentMs)} {milestoneWords(attendance.milestones)}
           </p>
         )}
       </section>

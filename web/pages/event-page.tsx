@@ -41,13 +41,13 @@ export function EventPage({ program, timezone, me, event, seq, view, registratio
         {promotedNotice && registration.status === "registered" && <Notice kind="success">A seat freed up: you moved from the waitlist to a seat.</Notice>}
         <p data-testid="my-registration">{registrationWords(registration)}</p>
         {registration.status === "none" && view.status !== "ended" && (
-          <form method="post" action={`/events/${event.id}/registration`} class="inline">
+          <form method="post" action={`/events/${event.id}/registration`} class="event-action">
             <input type="hidden" name="back" value="event" />
             <button type="submit">Register</button>
           </form>
         )}
         {(registration.status === "registered" || registration.status === "waitlisted") && view.status !== "ended" && (
-          <form method="post" action={`/events/${event.id}/cancellation`} class="inline">
+          <form method="post" action={`/events/${event.id}/cancellation`} class="event-action">
             <input type="hidden" name="back" value="event" />
             <button type="submit" class="secondary">
               {registration.status === "registered" ? "Cancel registration" : "Leave waitlist"}

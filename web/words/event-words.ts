@@ -29,3 +29,11 @@ export function presentWords(presentMs: number): string {
   const minutes = Math.floor(presentMs / 60_000);
   return `You have been here ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
 }
+
+/** "Attendance points at 10, 30 and 60 minutes; paid so far: 10." */
+export function milestoneWords(milestones: readonly { minutes: number; status: string }[]): string {
+  const at = milestones.map((milestone) => milestone.minutes);
+  const paid = milestones.filter((milestone) => milestone.status === "paid").map((milestone) => milestone.minutes);
+  const list = (values: number[]) => (values.length <= 1 ? values.join("") : `${values.slice(0, -1).join(", ")} and ${values[values.length - 1]}`);
+  return `Attendance points at ${list(at)} minutes present${paid.length > 0 ? `; paid so far: ${list(paid)}` : ""}.`;
+}
