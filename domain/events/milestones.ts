@@ -5,7 +5,7 @@ import { type Interval, clipIntervals, totalMs } from "../rooms/attendance";
  * once. Present time is the AMA's rule (domain/rooms/attendance.ts): a live, authenticated,
  * heartbeating socket with a visible page, inside the event's window. The 10-minute milestone
  * credits `live_event`, a qualifying action, once per event; the others credit their own kinds,
- * which pay what the program's `community.actions` configures (nothing if it lists no such kind).
+ * which pay what the program's `community.actions` configures (the preset lists none: the Member refuses them).
  */
 export type Milestone = { minutes: number; kind: string };
 

@@ -72,9 +72,6 @@ const community: ProgramConfig = {
       join: { points: 100, cooldownMinutes: 0 },
       voice_ama: { points: 50, feature: "voice" },
       live_event: { points: 30, feature: "events" },
-      // A live event's later attendance milestones (issue 22: 30 and 60 minutes present), once per event each.
-      live_event_30m: { points: 10, feature: "events" },
-      live_event_60m: { points: 20, feature: "events" },
       chat_activity: { points: 10, dailyCap: 1, feature: "chat" },
       referral: { points: 100, cooldownMinutes: 0 },
       governance_vote: { points: 5 },

@@ -3,6 +3,7 @@ import { type EventClientFrame, type EventServerFrame, EventServerFrameSchema, E
 import { type Attendance, EventBoard, type EventBoardProps, type Mine } from "../pages/event-board";
 import { show } from "./lib/api";
 import { type LocalEvent, applyEventFrame } from "./lib/event-view";
+import { joinEventAudio } from "./lib/room-audio";
 import { openLiveSocket } from "./lib/room-socket";
 
 /**
@@ -104,4 +105,18 @@ pollForm?.addEventListener("submit", (event) => {
   const options = (pollForm.elements.namedItem("options") as HTMLTextAreaElement).value.split("\n").map((line) => line.trim()).filter(Boolean);
   const multiple = (pollForm.elements.namedItem("multiple") as HTMLInputElement).checked;
   if (send({ type: "open_poll", question, options, multiple })) pollForm.reset();
+});
+
+const audioButton = document.getElementById("join-audio") as HTMLButtonElement | null;
+const audioStatus = document.getElementById("audio-status");
+audioButton?.addEventListener("click", async () => {
+  audioButton.disabled = true;
+  if (audioStatus) show(audioStatus, "Joining audio…");
+  const outcome = await joinEventAudio(eventId);
+  if (!outcome.ok) {
+    audioButton.hidden = true;
+    if (audioStatus) show(audioStatus, outcome.message, "error");
+    return;
+  }
+  if (audioStatus) show(audioStatus, outcome.talking ? "You are in the audio room and can talk." : "You are in the audio room, listening.", "success");
 });

@@ -13,7 +13,7 @@ type EventPageProps = {
   program: ProgramFacts;
   timezone: string;
   me: string;
-  event: { id: string; title: string; startsAt: string; lengthMinutes: number; hostMemberId: string };
+  event: { id: string; title: string; startsAt: string; lengthMinutes: number; hostMemberId: string; hasAudio: boolean };
   seq: number;
   view: EventView;
   registration: MyRegistration;
@@ -70,6 +70,16 @@ export function EventPage({ program, timezone, me, event, seq, view, registratio
         <div id="event-live" class="room-live" data-event-id={event.id} data-me={me} data-seq={String(seq)} data-state={JSON.stringify(view)} data-attendance={JSON.stringify(attendance)}>
           <EventBoard view={view} me={me} mine={mine} attendance={isHost ? null : attendance} connected={false} />
         </div>
+      )}
+      {live && event.hasAudio && (
+        <section class="card" aria-labelledby="audio-heading">
+          <h2 id="audio-heading">Audio</h2>
+          <p class="muted">Questions and polls work without audio. Audio loads only when you join it.</p>
+          <button type="button" class="secondary" id="join-audio">
+            Join audio
+          </button>
+          <p class="notice" id="audio-status" role="status" aria-live="polite"></p>
+        </section>
       )}
       {live && (
         <section class="card" aria-labelledby="ask-heading">

@@ -24,10 +24,13 @@ async function join(programId: string, points: number): Promise<Member> {
 const as = (member: Member, method: string, path: string, body?: object, headers: Record<string, string> = {}) =>
   call(method, path, { token: null, body, headers: { Cookie: member.cookie, Origin: appOrigin, ...headers } });
 
-async function community() {
-  const program = await createProgram("Nebula", "community");
+async function community(overrides?: object) {
+  const program = await createProgram("Nebula", "community", overrides);
   return { program, host: await join(program.id, diamond) };
 }
+
+/** The later milestones pay the kinds the program configures; the preset has none, so these tests add them. */
+const milestoneKinds = { community: { actions: { live_event_30m: { points: 10, feature: "events" }, live_event_60m: { points: 20, feature: "events" } } } };
 
 async function createEvent(programId: string, host: Member, fields: Record<string, unknown> = {}) {
   const body = { title: "Season 2 community call", startsAt: new Date(Date.now() - 60_000).toISOString(), lengthMinutes: 120, capacity: 1, minTier: "BRONZE", hasAudio: true, ...fields };
@@ -165,7 +168,7 @@ describe("live events (issue 22)", () => {
   });
 
   it("pays the 10, 30 and 60-minute milestones once each, live_event once per event, and nothing to the host", async () => {
-    const { program, host } = await community();
+    const { program, host } = await community(milestoneKinds);
     const eventId = await createEvent(program.id, host, { capacity: 10, startsAt: new Date(Date.now() - 70 * 60_000).toISOString() });
     const attendee = await join(program.id, bronze);
     await as(attendee, "POST", `/v1/events/${eventId}/registration`);
@@ -188,9 +191,25 @@ describe("live events (issue 22)", () => {
     expect(refs).toContain(`live_event_60m:${eventId}:60m`);
     const detail = await as(attendee, "GET", `/v1/events/${eventId}`);
     expect(detail.json.milestones.map((milestone: { status: string }) => milestone.status)).toEqual(["paid", "paid", "paid"]);
+    expect(detail.json.presentMs).toBeGreaterThanOrEqual(61 * 60_000);
     const hostDetail = await as(host, "GET", `/v1/events/${eventId}`);
     expect(hostDetail.json.presentMs).toBeGreaterThan(60 * 60_000);
     expect(hostDetail.json.milestones.map((milestone: { status: string }) => milestone.status)).toEqual(["not_yet", "not_yet", "not_yet"]);
+  });
+
+  it("in the preset, which configures no later milestone kinds, pays live_event at 10 minutes and keeps the others refused with the reason", async () => {
+    const { program, host } = await community();
+    const eventId = await createEvent(program.id, host, { capacity: 10, startsAt: new Date(Date.now() - 70 * 60_000).toISOString() });
+    const attendee = await join(program.id, bronze);
+    await as(attendee, "POST", `/v1/events/${eventId}/registration`);
+    const socket = await connect(attendee, eventId);
+    await runInDurableObject(env.EVENT.getByName(eventId), (_instance, actor) => {
+      actor.storage.sql.exec("UPDATE socket_presence SET start_ms = ?, last_seen_ms = ?", Date.now() - 61 * 60_000, Date.now() - 10_000);
+    });
+    socket.send({ type: "heartbeat", lastSeq: 0 });
+    await socket.until(() => socket.frames.some((frame) => frame.type === "attendance" && frame.milestones.every((milestone) => milestone.status !== "not_yet" && milestone.status !== "owed")));
+    const detail = await as(attendee, "GET", `/v1/events/${eventId}`);
+    expect(detail.json.milestones.map((milestone: { status: string }) => milestone.status)).toEqual(["paid", "refused", "refused"]);
   });
 
   it("refuses the socket to a member not registered, and answers a bad frame with an error frame", async () => {

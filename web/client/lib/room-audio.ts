@@ -23,8 +23,9 @@ type TrtcModule = { default: { create(): TrtcClient } };
 export type AudioOutcome = { ok: true; talking: boolean; leave(): Promise<void> } | { ok: false; message: string };
 
 const unavailable = "Audio is unavailable here: this site cannot reach Tencent's audio service. The stage, the queue and your attendance still work.";
+const eventAudioUnavailable = "Audio is unavailable here: this site cannot reach Tencent's audio service. Questions, polls and your attendance still work.";
 
-/** Enters the AMA's TRTC room: a listener hears, the host and speakers also talk. The string room id is passed as strRoomId (TRTC's 123 and "123" are different rooms). */
+/** Enters the AMA's TRTC room: a listener hears, the host and speakers also talk. */
 export async function joinAudio(amaId: string): Promise<AudioOutcome> {
   let join: JoinAnswer;
   try {
@@ -32,11 +33,30 @@ export async function joinAudio(amaId: string): Promise<AudioOutcome> {
   } catch (error) {
     return { ok: false, message: error instanceof ApiFailure ? error.message : unavailable };
   }
+  return enterAudio(join);
+}
+
+type EventJoinAnswer = { role: "host" | "attendee"; audio: Omit<JoinAnswer, "role"> | null };
+
+/** Enters a live event's TRTC room: the host talks, attendees listen. */
+export async function joinEventAudio(eventId: string): Promise<AudioOutcome> {
+  let join: EventJoinAnswer;
+  try {
+    join = await callApi<EventJoinAnswer>("POST", `/v1/events/${encodeURIComponent(eventId)}/join`);
+  } catch (error) {
+    return { ok: false, message: error instanceof ApiFailure ? error.message : eventAudioUnavailable };
+  }
+  if (!join.audio) return { ok: false, message: "This event has no audio." };
+  return enterAudio({ ...join.audio, role: join.role === "host" ? "host" : "listener" }, eventAudioUnavailable);
+}
+
+/** The string room id is passed as strRoomId (TRTC's 123 and "123" are different rooms). */
+async function enterAudio(join: JoinAnswer, unavailableMessage = unavailable): Promise<AudioOutcome> {
   let sdk: TrtcModule;
   try {
     sdk = (await import(/* the SDK is a separate asset, loaded on demand */ sdkUrl)) as TrtcModule;
   } catch {
-    return { ok: false, message: unavailable };
+    return { ok: false, message: unavailableMessage };
   }
   const client = sdk.default.create();
   const talking = join.role !== "listener";
@@ -46,7 +66,7 @@ export async function joinAudio(amaId: string): Promise<AudioOutcome> {
     if (talking) await client.startLocalAudio();
   } catch {
     await client.exitRoom().catch(() => undefined);
-    return { ok: false, message: unavailable };
+    return { ok: false, message: unavailableMessage };
   }
   return { ok: true, talking, leave: () => client.exitRoom() };
 }
