@@ -102,8 +102,14 @@ export class Event extends DurableObject<Env> {
     return this.registrationCommand({ type: "register", memberId, tierRank }, nowMs);
   }
 
+  /** A cancelled member's sockets close (4003): without a seat they no longer attend, ask or vote, nor count toward milestones. */
   async cancel(memberId: string, nowMs = Date.now()): Promise<EventOutcome<RegistrationAnswer>> {
-    return this.registrationCommand({ type: "cancel", memberId }, nowMs);
+    const outcome = this.registrationCommand({ type: "cancel", memberId }, nowMs);
+    if (outcome.ok && memberId !== this.row?.host_member_id) {
+      closePresence(this.ctx.storage.sql, memberId, nowMs);
+      for (const socket of this.ctx.getWebSockets(memberId)) socket.close(4003, "registration cancelled");
+    }
+    return outcome;
   }
 
   /** Whether the member may enter the event (registered, or its host): the join route and the socket ask. */
@@ -201,7 +207,8 @@ export class Event extends DurableObject<Env> {
     const outcome = this.apply(command, nowMs);
     if (!outcome.ok) return outcome;
     this.live.schedule();
-    return { ok: true, registration: registrationStatusOf(this.state!.registration, command.type === "register" || command.type === "cancel" ? command.memberId : ""), counts: registrationCounts(this.state!.registration) };
+    const memberId = command.type === "register" || command.type === "cancel" ? command.memberId : "";
+    return { ok: true, registration: registrationStatusOf(this.state!.registration, memberId), counts: registrationCounts(this.state!.registration) };
   }
 
   /** A client frame as the event's rules take it, with the facts the rules need loaded from storage. */

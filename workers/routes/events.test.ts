@@ -92,7 +92,14 @@ describe("live events (issue 22)", () => {
     expect(waitlisted.json).toMatchObject({ registration: { status: "waitlisted", position: 1 }, counts: { registered: 1, overflow: 1, waitlisted: 1 } });
     expect((await as(lastSeat, "POST", `/v1/events/${eventId}/registration`)).json.error.code).toBe("already_registered");
     expect((await as(waiting, "POST", `/v1/events/${eventId}/join`)).status).toBe(403);
+    const lastSeatSocket = await connect(lastSeat, eventId);
+    let closedWith: number | null = null;
+    lastSeatSocket.socket.addEventListener("close", (event) => {
+      closedWith = event.code;
+    });
     const cancelled = await as(lastSeat, "DELETE", `/v1/events/${eventId}/registration`);
+    // Without a seat the member is no longer in the event: the socket closes (no Q&A, votes or milestones).
+    await lastSeatSocket.until(() => closedWith === 4003);
     expect(cancelled.json).toMatchObject({ registration: { status: "none" }, counts: { registered: 1, overflow: 1, waitlisted: 0 } });
     const promoted = await as(waiting, "GET", `/v1/events/${eventId}`);
     expect(promoted.json.registration).toEqual({ status: "registered", seat: "regular" });
