@@ -18,7 +18,7 @@ function given(state: RegistrationState, commands: RegistrationCommand[]): Regis
   }, state);
 }
 
-const register = (memberId: string, tierRank: number): RegistrationCommand => ({ type: "register", memberId, tierRank });
+const register = (memberId: string, tierRank: number, cancellations = 0): RegistrationCommand => ({ type: "register", memberId, tierRank, cancellations });
 const cancel = (memberId: string): RegistrationCommand => ({ type: "cancel", memberId });
 
 describe("event registration", () => {
@@ -42,6 +42,11 @@ describe("event registration", () => {
     expect(decideRegistration(state, register("host", diamond), now)).toMatchObject({ ok: false, code: "host_is_registered" });
   });
 
+  it("refuses a member who already cancelled three times at this event", () => {
+    expect(decideRegistration(event(5), register("a", bronze, 2), now).ok).toBe(true);
+    expect(decideRegistration(event(5), register("a", bronze, 3), now)).toMatchObject({ ok: false, code: "registration_churn" });
+  });
+
   it("gives a freed regular seat to the head of the waitlist at once", () => {
     const state = given(event(1, 0), [register("a", bronze), register("b", bronze), register("c", gold), cancel("a")]);
     expect(registrationStatusOf(state, "c")).toEqual({ status: "registered", seat: "regular" });
@@ -61,7 +66,7 @@ describe("event registration", () => {
   it("keeps every count within its bounds and the waitlist in order over any sequence", () => {
     const memberIds = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
     const command = fc.oneof(
-      fc.record({ type: fc.constant("register" as const), memberId: fc.constantFrom(...memberIds), tierRank: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ type: fc.constant("register" as const), memberId: fc.constantFrom(...memberIds), tierRank: fc.integer({ min: 0, max: 3 }), cancellations: fc.constant(0) }),
       fc.record({ type: fc.constant("cancel" as const), memberId: fc.constantFrom(...memberIds) }),
     );
     fc.assert(

@@ -16,6 +16,11 @@
 export const capacityMax = 10_000;
 /** Members waiting at once; more would make the snapshot and the actor's memory grow without bound. */
 export const waitlistMax = 10_000;
+/**
+ * Cancellations (or waitlist exits) a member may make per event before registering again is refused:
+ * each register/cancel cycle promotes someone and tells every socket, so churn is bounded.
+ */
+export const cancellationsMax = 3;
 /** Overflow seats when the host gives none: 10% of capacity, rounded down. */
 export const defaultOverflowPercent = 10;
 
@@ -35,7 +40,8 @@ export type RegistrationState = {
   waitlist: WaitEntry[];
 };
 
-export type RegistrationCommand = { type: "register"; memberId: string; tierRank: number } | { type: "cancel"; memberId: string };
+/** `cancellations` is how often the member already cancelled at this event: a fact the actor loads from its storage. */
+export type RegistrationCommand = { type: "register"; memberId: string; tierRank: number; cancellations: number } | { type: "cancel"; memberId: string };
 
 /** A `promoted` event is also the member's notice (the actor writes it to its outbox in the same turn). */
 export type RegistrationEvent =
@@ -45,7 +51,7 @@ export type RegistrationEvent =
   | { type: "waitlist_left"; memberId: string; atMs: number }
   | { type: "promoted"; memberId: string; tierRank: number; seat: Seat; atMs: number };
 
-export type RegistrationRejectionCode = "tier_too_low" | "already_registered" | "already_waitlisted" | "waitlist_full" | "not_registered" | "host_is_registered";
+export type RegistrationRejectionCode = "tier_too_low" | "already_registered" | "already_waitlisted" | "waitlist_full" | "not_registered" | "host_is_registered" | "registration_churn";
 export type RegistrationDecision = { ok: true; events: RegistrationEvent[] } | { ok: false; status: 403 | 409 | 422; code: RegistrationRejectionCode; message: string };
 
 export function defaultOverflowSeats(capacity: number): number {
@@ -79,6 +85,7 @@ export function decideRegistration(state: RegistrationState, command: Registrati
   if (memberId === state.hostId) return reject(409, "host_is_registered", "The host holds their place at their own event and does not register");
   if (held) return reject(409, "already_registered", `You already hold a ${held.seat} seat at this event`);
   if (waiting) return reject(409, "already_waitlisted", `You are already on the waitlist, at position ${waitlistPosition(state, memberId)}`);
+  if (command.cancellations >= cancellationsMax) return reject(409, "registration_churn", `You cancelled at this event ${command.cancellations} times; registering again is closed to you`);
   if (command.tierRank < state.minTierRank) return reject(403, "tier_too_low", "This event is open to a higher tier than yours; earn points to reach it");
   const tierRank = command.tierRank;
   if (seatsTaken(state, "regular") < state.capacity) return { ok: true, events: [{ type: "registered", memberId, tierRank, seat: "regular", atMs: nowMs }] };

@@ -34,6 +34,8 @@ export const eventSchemaSteps: readonly string[] = [
   `CREATE TABLE milestone_credits (member_id TEXT NOT NULL, minutes INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, detail TEXT, updated_at_ms INTEGER NOT NULL, PRIMARY KEY (member_id, minutes));
    CREATE TABLE notices (id INTEGER PRIMARY KEY AUTOINCREMENT, member_id TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
    CREATE INDEX notices_member ON notices (member_id, id);`,
+  // How often each member cancelled (or left the waitlist): registering again is bounded (domain/events/registration.ts).
+  `CREATE TABLE cancellations (member_id TEXT PRIMARY KEY, count INTEGER NOT NULL);`,
 ];
 
 export function applyEventSchema(sql: SqlStorage): void {

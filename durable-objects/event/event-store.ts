@@ -35,6 +35,7 @@ export function writeEvent(sql: SqlStorage, event: EventEvent, after: EventState
     case "registration_cancelled":
     case "waitlist_left":
       sql.exec("DELETE FROM registrations WHERE member_id = ?", event.memberId);
+      sql.exec("INSERT INTO cancellations (member_id, count) VALUES (?, 1) ON CONFLICT (member_id) DO UPDATE SET count = count + 1", event.memberId);
       return;
     case "promoted":
       sql.exec("UPDATE registrations SET status = 'registered', seat = ?, at_ms = ? WHERE member_id = ?", event.seat, event.atMs, event.memberId);
@@ -115,6 +116,10 @@ export function memberMarks(sql: SqlStorage, memberId: string) {
     .toArray()
     .map((r) => ({ pollId: r.poll_id, choices: JSON.parse(r.choices) as number[] }));
   return { upvoted, votes };
+}
+
+export function cancellationsOf(sql: SqlStorage, memberId: string): number {
+  return sql.exec<{ count: number }>("SELECT count FROM cancellations WHERE member_id = ?", memberId).toArray()[0]?.count ?? 0;
 }
 
 export function hasUpvoted(sql: SqlStorage, questionId: number, memberId: string): boolean {

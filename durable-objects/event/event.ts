@@ -9,7 +9,7 @@ import { closePresence, closeStalePresence, heartbeatStaleMs, openPresence, touc
 import type { ProgramContext } from "../member/rpc-types";
 import { creditDueMilestones, hasOwedMilestones, milestonesOf, presentMsOf, recordMilestones } from "./event-milestones";
 import { applyEventSchema } from "./event-schema";
-import { type EventRow, currentChoices, hasUpvoted, loadEventState, memberMarks, noticesFor, writeEvent as writeEventRow } from "./event-store";
+import { type EventRow, cancellationsOf, currentChoices, hasUpvoted, loadEventState, memberMarks, noticesFor, writeEvent as writeEventRow } from "./event-store";
 
 /** A socket hears its member's present time at most this often (on a heartbeat). */
 export const attendanceFrameEveryMs = 60_000;
@@ -99,7 +99,7 @@ export class Event extends DurableObject<Env> {
   }
 
   async register(memberId: string, tierRank: number, nowMs = Date.now()): Promise<EventOutcome<RegistrationAnswer>> {
-    return this.registrationCommand({ type: "register", memberId, tierRank }, nowMs);
+    return this.registrationCommand({ type: "register", memberId, tierRank, cancellations: cancellationsOf(this.ctx.storage.sql, memberId) }, nowMs);
   }
 
   /** A cancelled member's sockets close (4003): without a seat they no longer attend, ask or vote, nor count toward milestones. */
