@@ -74,6 +74,10 @@ describe("live events (issue 22)", () => {
     expect([other.status, other.json.error.code]).toEqual([422, "idempotency_key_reused"]);
     const unknownTier = await as(host, "POST", `/v1/programs/${program.id}/events`, { ...body, minTier: "PLATINUM" }, { "Idempotency-Key": newKey() });
     expect([unknownTier.status, unknownTier.json.error.code]).toEqual([422, "unknown_tier"]);
+    // Another program's member finds nothing: its events answer 404 as if they did not exist.
+    const elsewhere = await community();
+    expect((await as(elsewhere.host, "GET", `/v1/events/${first.json.id}`)).json.error.code).toBe("event_not_found");
+    expect((await as(elsewhere.host, "POST", `/v1/events/${first.json.id}/registration`)).status).toBe(404);
     const listed = await as(goldMember, "GET", `/v1/programs/${program.id}/events`);
     expect(listed.json.events.map((event: { id: string }) => event.id)).toContain(first.json.id);
     // minTier SILVER: a BRONZE member is refused with the reason.
