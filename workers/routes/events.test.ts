@@ -72,6 +72,8 @@ describe("live events (issue 22)", () => {
     expect(first.json.counts).toEqual({ capacity: 100, overflowSeats: 10, registered: 0, overflow: 0, waitlisted: 0 });
     const other = await as(host, "POST", `/v1/programs/${program.id}/events`, { ...body, capacity: 5 }, { "Idempotency-Key": key });
     expect([other.status, other.json.error.code]).toEqual([422, "idempotency_key_reused"]);
+    const over = await as(host, "POST", `/v1/programs/${program.id}/events`, { ...body, startsAt: new Date(Date.now() - 2 * 3_600_000).toISOString() }, { "Idempotency-Key": newKey() });
+    expect([over.status, over.json.error.code]).toEqual([422, "event_already_over"]);
     const unknownTier = await as(host, "POST", `/v1/programs/${program.id}/events`, { ...body, minTier: "PLATINUM" }, { "Idempotency-Key": newKey() });
     expect([unknownTier.status, unknownTier.json.error.code]).toEqual([422, "unknown_tier"]);
     // Another program's member finds nothing: its events answer 404 as if they did not exist.

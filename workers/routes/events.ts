@@ -163,6 +163,7 @@ export async function createEventAs(env: Env, member: { memberId: string; progra
   const nowMs = Date.now();
   const startsAtMs = Date.parse(body.startsAt);
   if (startsAtMs > nowMs + createAheadMaxMs) throw new ApiError(422, "starts_too_far_ahead", "An event can be created at most a year ahead");
+  if (startsAtMs + body.lengthMinutes * 60_000 <= nowMs) throw new ApiError(422, "event_already_over", "This start and length put the whole event in the past; pick a later start");
   const overflowSeats = body.overflowSeats ?? defaultOverflowSeats(body.capacity);
   if (overflowSeats > body.capacity) throw new ApiError(422, "overflow_too_large", `overflowSeats (${overflowSeats}) may not exceed capacity (${body.capacity})`);
   const { tiers } = await memberTierRank(env, member);
