@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { actionFigures, actionOptions } from "./action-figures";
 import { botFarm, printBotFarm } from "./bot-farm";
 import { chatIngestion, chatMembersOption } from "./chat-ingestion";
+import { eventRegistrationFigures } from "./event-registration";
 import { type BenchClient, benchClient } from "./client";
 import { flashDrop, flashDropOptions, printFlashDrop } from "./flash-drop";
 import { startWorker } from "./harness";
@@ -14,9 +15,9 @@ import { signInFigures, signInOptions } from "./sign-in-figures";
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
- * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash`, `BENCH_ONLY=farm`, `BENCH_ONLY=rooms` or `BENCH_ONLY=chat` runs one group of figures.
+ * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash`, `BENCH_ONLY=farm`, `BENCH_ONLY=rooms`, `BENCH_ONLY=chat` or `BENCH_ONLY=events` runs one group of figures.
  */
-const groups = ["purchase", "action", "signin", "flash", "farm", "rooms", "chat"] as const;
+const groups = ["purchase", "action", "signin", "flash", "farm", "rooms", "chat", "events"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
 const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
@@ -105,6 +106,14 @@ if (chatKnobs) {
   failures += chat.entry.failures;
   chatMissed = !chat.entry.meetsTarget;
 }
+let eventsInexact = false;
+if (runs("events")) {
+  // 500 registrations at once for one event of 100 seats, on its own worker.
+  const events = await eventRegistrationFigures({ concurrency });
+  result.eventRegistrationBurst = events.result;
+  failures += events.failures;
+  eventsInexact = !events.exact;
+}
 
 mkdirSync("bench/results", { recursive: true });
 // A partial run keeps its own file, so it never overwrites the last full run's figures.
@@ -112,6 +121,7 @@ writeFileSync(`bench/results/${only === undefined ? "latest" : `latest-${only}`}
 if (failures > 0) console.error(`${failures} requests failed`);
 if (flashFailed) console.error("flash drop: the answers were not exactly the reward's units issued and the rest out_of_stock (see above)");
 if (farmFailed) console.error("bot farm: the farm earned more than 1% of an honest member per account-hour (see above)");
+if (eventsInexact) console.error("events: the burst did not seat exactly the capacity and waitlist the rest (see above)");
 if (roomTargetsMissed.length > 0) console.error(`rooms: missed the target of ${roomTargetsMissed.join(", ")} (see above)`);
 if (chatMissed) console.error("chat: callback ingestion missed its target (see above)");
-process.exit(failures > 0 || flashFailed || farmFailed || roomTargetsMissed.length > 0 || chatMissed ? 1 : 0);
+process.exit(failures > 0 || flashFailed || farmFailed || roomTargetsMissed.length > 0 || chatMissed || eventsInexact ? 1 : 0);

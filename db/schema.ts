@@ -356,3 +356,26 @@ export const chatAnnouncementDeliveries = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.announcementId, table.groupId] }), index("chat_announcement_deliveries_status_idx").on(table.status, table.claimedUntilMs)],
 );
+
+/** Live events (issue 22): the directory the lists read. Seats, waitlist, Q&A and polls live in each event's Event actor. */
+export const liveEvents = sqliteTable(
+  "live_events",
+  {
+    /** The event id, which is also its Event actor's name and, with audio, its TRTC room id (a string). */
+    id: text("id").primaryKey(),
+    programId: text("program_id")
+      .notNull()
+      .references(() => programs.id),
+    title: text("title").notNull(),
+    hostMemberId: text("host_member_id").notNull(),
+    startsAtMs: integer("starts_at_ms").notNull(),
+    lengthMinutes: integer("length_minutes").notNull(),
+    capacity: integer("capacity").notNull(),
+    overflowSeats: integer("overflow_seats").notNull(),
+    minTier: text("min_tier").notNull(),
+    hasAudio: integer("has_audio", { mode: "boolean" }).notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [index("live_events_program_starts_idx").on(table.programId, table.startsAtMs), uniqueIndex("live_events_program_key_idx").on(table.programId, table.idempotencyKey)],
+);

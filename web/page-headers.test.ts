@@ -61,7 +61,7 @@ describe("page security headers", () => {
     expectPageHeaders(await call("GET", "/", { token: null, headers: { Cookie: access.cookie } }), "/ (community)");
   });
 
-  it("lets only the AMA room page reach Tencent's audio service and load the TRTC SDK's blob: audio worklet", async () => {
+  it("lets only the live pages (an AMA room, an event) reach Tencent's audio service and load the TRTC SDK's blob: audio worklet", async () => {
     const community = await createProgram("Headers AMA DAO", "community");
     const { id: hostId } = (await call("POST", "/v1/members", { body: { programId: community.id, externalRef: `headers-host-${crypto.randomUUID()}` } })).json as { id: string };
     await call("POST", `/v1/members/${hostId}/actions`, { body: { kind: "governance_vote", sourceId: "first-vote" }, headers: { "Idempotency-Key": newKey() } });
@@ -83,7 +83,10 @@ describe("page security headers", () => {
     expect(sources(roomCsp, "script-src")).toEqual(["'self'", "blob:"]);
     expect(sources(roomCsp, "default-src")).toEqual(["'self'"]);
     // Every other page keeps calls to this origin and scripts to /assets.
-    for (const path of ["/amas", "/"]) {
+    // A live event's page joins audio the same way.
+    const eventPage = await call("GET", "/events/evt_headers_test", { token: null, headers: { Cookie: host.cookie } });
+    expect(eventPage.headers.get("Content-Security-Policy")).toBe(roomCsp);
+    for (const path of ["/amas", "/events", "/"]) {
       const other = (await call("GET", path, { token: null, headers: { Cookie: host.cookie } })).headers.get("Content-Security-Policy")!;
       expect([sources(other, "connect-src"), sources(other, "script-src")], path).toEqual([["'self'"], ["'self'"]]);
     }

@@ -39,14 +39,14 @@ const tencentRtcSources = [
 ];
 
 /**
- * The AMA room page's policy: the one above, plus what the TRTC SDK needs once a member joins audio.
+ * The live pages' policy (an AMA room, a live event): the one above, plus what the TRTC SDK needs once a member joins audio.
  * It reaches Tencent (connect-src), and it loads its microphone level meter as an AudioWorklet from a
  * blob: URL it writes itself (worklets follow script-src; refused, the SDK falls back to the deprecated
  * ScriptProcessorNode on the page's main thread and logs errors). A blob: URL can only be made by a
- * script already running in the page, so no markup can use it. Only this page gets these.
+ * script already running in the page, so no markup can use it. Only these pages get these.
  */
-export const amaRoomPolicy = policy({ "script-src": "'self' blob:", "connect-src": ["'self'", ...tencentRtcSources].join(" ") });
-const amaRoomPath = /^\/amas\/[^/]+$/;
+export const livePagePolicy = policy({ "script-src": "'self' blob:", "connect-src": ["'self'", ...tencentRtcSources].join(" ") });
+const livePagePath = /^\/(amas|events)\/[^/]+$/;
 
 /** A member's or a kiosk's session cookie under either name (`__Host-` on https); only whether one is sent matters here. */
 const sessionCookiePattern = new RegExp(`(^|;\\s*)(__Host-)?(${sessionCookieBase}|${kioskCookieBase})=`);
@@ -74,5 +74,5 @@ export const pageHeaders: MiddlewareHandler<AppEnv> = async function pageHeaders
 
 function pagePolicy(path: string): string {
   if (path === referencePath) return "frame-ancestors 'none'";
-  return amaRoomPath.test(path) ? amaRoomPolicy : contentSecurityPolicy;
+  return livePagePath.test(path) ? livePagePolicy : contentSecurityPolicy;
 }

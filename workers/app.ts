@@ -7,6 +7,8 @@ import { adjustmentRoutes } from "./routes/adjustments";
 import { announcementRoutes } from "./routes/announcements";
 import { amaRoomRoutes } from "./routes/ama-room";
 import { amaRoutes } from "./routes/amas";
+import { eventRoomRoutes } from "./routes/event-room";
+import { eventRoutes } from "./routes/events";
 import { communityActionRoutes, myStreakRoutes } from "./routes/community-actions";
 import { meAccessRoutes } from "./routes/me-access";
 import { meChannelRoutes } from "./routes/me-channels";
@@ -30,6 +32,7 @@ import { chatWebhookRoutes } from "./webhooks/chat";
 import { trtcWebhookRoutes } from "./webhooks/trtc";
 import { amaPages } from "../web/routes/ama-pages";
 import { channelPages } from "../web/routes/channel-pages";
+import { eventPages } from "../web/routes/event-pages";
 import { kioskPages } from "../web/routes/kiosk-pages";
 import { memberPages } from "../web/routes/member-pages";
 import { pageHeaders } from "../web/page-headers";
@@ -77,11 +80,14 @@ export function createApp() {
   app.route("/webhooks", chatWebhookRoutes);
   app.route("/v1", amaRoutes);
   app.route("/v1/amas", amaRoomRoutes);
+  app.route("/v1", eventRoutes);
+  app.route("/v1/events", eventRoomRoutes);
   // The web app: the member portal and the kiosk screen, server-rendered over the same flows.
   app.route("/kiosk", kioskPages);
   app.route("/", memberPages);
   app.route("/", amaPages);
   app.route("/", channelPages);
+  app.route("/", eventPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",

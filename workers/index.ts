@@ -9,6 +9,7 @@ export { Member } from "../durable-objects/member/member";
 export { RewardStock } from "../durable-objects/reward-stock/reward-stock";
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
 export { Room } from "../durable-objects/room/room";
+export { Event } from "../durable-objects/event/event";
 
 // The queue names in wrangler.toml; one Worker consumes both.
 const outboxQueue = "loyalty-outbox";

@@ -1,6 +1,9 @@
 // `z` from @hono/zod-openapi, not zod: a schema module that loads before it and calls .openapi() dies (NOTES).
 import { z } from "@hono/zod-openapi";
+import { type FrameParse, errorCodeLengthMax, errorMessageLengthMax, eventsPerFrameMax, frameParser } from "../live/frame-parser";
 import { presentCountMax, queueLengthMax, speakerCountMax, tierRankMax } from "./speaker-queue";
+
+export { errorCodeLengthMax, errorMessageLengthMax, eventsPerFrameMax };
 
 /**
  * The one source of the room's WebSocket frames, both ways, and of the room events they carry.
@@ -11,10 +14,6 @@ import { presentCountMax, queueLengthMax, speakerCountMax, tierRankMax } from ".
 export const clientFrameBytesMax = 2048;
 /** Member ids are ours (TRTC advises user ids of 32 bytes at most); twice that leaves room. */
 export const memberIdLengthMax = 64;
-/** Events in one `events` frame; the actor splits a longer run of sequence numbers over several frames. */
-export const eventsPerFrameMax = 256;
-export const errorCodeLengthMax = 64;
-export const errorMessageLengthMax = 500;
 
 const memberId = z.string().min(1).max(memberIdLengthMax);
 const timeMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -96,7 +95,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
-export type ClientFrameParse = { ok: true; frame: ClientFrame } | { ok: false; code: "bad_frame"; message: string };
+export type ClientFrameParse = FrameParse<ClientFrame>;
 
 const clientFrameTypes: readonly string[] = ClientFrameSchema.options.map((option) => option.shape.type.value);
 
@@ -104,33 +103,4 @@ const clientFrameTypes: readonly string[] = ClientFrameSchema.options.map((optio
  * A frame from a page, checked, or why it is refused. Never throws: the size is checked before the
  * JSON is parsed, then the type, then the fields. Binary frames are refused (the room speaks JSON text).
  */
-export function parseClientFrame(data: string | ArrayBuffer): ClientFrameParse {
-  if (typeof data !== "string") return badFrame("binary frames are not accepted; send the frame as JSON text");
-  if (exceedsBytes(data, clientFrameBytesMax)) return badFrame(`a frame is at most ${clientFrameBytesMax} bytes; this one is larger`);
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return badFrame('the frame is not JSON; send an object such as {"type":"heartbeat"}');
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json) || !("type" in json) || typeof json.type !== "string") {
-    return badFrame('a frame is a JSON object with a "type", such as {"type":"heartbeat"}');
-  }
-  if (!clientFrameTypes.includes(json.type)) {
-    return badFrame(`unknown frame type ${JSON.stringify(json.type.slice(0, memberIdLengthMax))}; expected one of ${clientFrameTypes.join(", ")}`);
-  }
-  const parsed = ClientFrameSchema.safeParse(json);
-  if (parsed.success) return { ok: true, frame: parsed.data };
-  const issue = parsed.error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join(".") : "frame";
-  return badFrame(`${json.type}: ${field}: ${issue?.message ?? "invalid"}`);
-}
-
-/** Whether `text` is over `max` bytes in UTF-8, encoded only when its length leaves it open (a UTF-16 unit is 1 to 3 bytes). */
-function exceedsBytes(text: string, max: number): boolean {
-  if (text.length > max) return true;
-  if (text.length * 3 <= max) return false;
-  return new TextEncoder().encode(text).byteLength > max;
-}
-
-const badFrame = (message: string): ClientFrameParse => ({ ok: false, code: "bad_frame", message });
+export const parseClientFrame = frameParser<ClientFrame>(ClientFrameSchema, clientFrameTypes, clientFrameBytesMax);

@@ -1,7 +1,8 @@
 import { attendanceDecision, intervalsFromPresence, voiceAmaThresholdMs } from "../../domain/rooms/attendance";
 import type { RoomState } from "../../domain/rooms/speaker-queue";
 import { memberRpcVersion } from "../member/rpc-types";
-import { hasTrtcEvents, membersSeen, socketIntervals, trtcPresence } from "./room-presence";
+import { socketIntervals } from "../live/socket-presence";
+import { hasTrtcEvents, membersSeen, trtcPresence } from "./room-trtc-presence";
 
 export type AttendanceFigure = { attendedMs: number; thresholdMs: number; credit: "not_yet" | "owed" | "paid" | "refused" };
 type RoomRow = { ama_id: string; program_id: string; program_config: string };

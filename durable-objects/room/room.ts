@@ -1,21 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
-import { type ServerFrame, eventsPerFrameMax, parseClientFrame } from "../../domain/rooms/frames";
+import { type ServerFrame, parseClientFrame } from "../../domain/rooms/frames";
 import { type TrtcPresenceEvent, presenceEventKey } from "../../domain/rooms/presence-events";
 import { type RoomCommand, type RoomEvent, type RoomState, decideRoom, evolveRoom, initialRoomState, nextPromotionDeadlineMs, roomView } from "../../domain/rooms/speaker-queue";
 import type { ProgramContext } from "../member/rpc-types";
 import { type AttendanceFigure, attendanceOf, creditDueAttendance, hasOwedCredits, settleAttendance } from "./room-attendance";
 import { type SocketMember, commandOf } from "./room-frames";
-import { appendChanges, changesAfter } from "./room-log";
-import { closePresence, closeStalePresence, heartbeatStaleMs, openPresence, touchPresence } from "./room-presence";
+import { LiveBroadcaster } from "../live/live-broadcaster";
+import { closePresence, closeStalePresence, heartbeatStaleMs, openPresence, touchPresence } from "../live/socket-presence";
 import { applyRoomSchema } from "./room-schema";
 import { deliverTrtcCalls, hasOwedTrtcCalls, owedTrtcCalls } from "./room-trtc-calls";
 
-/** Changes that land together go out as one frame, after at most this long. */
-export const broadcastBatchMs = 50;
-/** A socket this many changes behind its acknowledgements is closed (it reconnects and catches up); a slow socket never stalls the room. */
-export const socketLagMax = 500;
-/** …and has not acknowledged anything for this long (two missed 20-second heartbeats and some). */
-export const socketAckStaleMs = 45_000;
+export { socketLagMax } from "../live/live-broadcaster";
 /** TRTC's role in a callback: 20 an anchor (sending audio), 21 an audience member. */
 const trtcAnchorRole = 20;
 /** A socket hears its member's attendance so far at most this often (on a heartbeat). */
@@ -27,16 +22,6 @@ export const endGraceMs = 15 * 60_000;
 const retryMs = 5_000;
 
 export type ScheduleCommand = { amaId: string; program: ProgramContext; hostMemberId: string; startsAtMs: number; plannedMs: number; speakerCap: number };
-/** Sequenced changes as frames of at most `eventsPerFrameMax` events each. */
-function eventFrames(fromSeq: number, events: readonly RoomEvent[]): ServerFrame[] {
-  const frames: ServerFrame[] = [];
-  for (let start = 0; start < events.length; start += eventsPerFrameMax) {
-    const chunk = events.slice(start, start + eventsPerFrameMax);
-    frames.push({ type: "events", fromSeq: fromSeq + start, toSeq: fromSeq + start + chunk.length - 1, events: chunk });
-  }
-  return frames;
-}
-
 type RoomRow = { ama_id: string; program_id: string; program_config: string; host_member_id: string; starts_at_ms: number; planned_ms: number; state: string; seq: number };
 
 /**
@@ -47,11 +32,12 @@ type RoomRow = { ama_id: string; program_id: string; program_config: string; hos
  */
 export class Room extends DurableObject<Env> {
   private state: RoomState | null = null;
-  private pending: { fromSeq: number; toSeq: number; events: RoomEvent[] } | null = null;
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The shared live layer: sequenced, batched frames to every socket, catch-up on reconnect. */
+  readonly live: LiveBroadcaster<RoomEvent, ServerFrame>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.live = new LiveBroadcaster<RoomEvent, ServerFrame>(ctx, { head: "room", log: "room_events" }, (): ServerFrame => ({ type: "snapshot", seq: this.row()!.seq, state: roomView(this.state!) }));
     ctx.blockConcurrencyWhile(async () => {
       applyRoomSchema(ctx.storage.sql);
       const row = this.row();
@@ -154,7 +140,7 @@ export class Room extends DurableObject<Env> {
     const nowMs = Date.now();
     openPresence(this.ctx.storage.sql, memberId, nowMs);
     this.ctx.storage.sql.exec("DELETE FROM pending_leaves WHERE member_id = ?", memberId);
-    this.catchUp(server, member, lastSeq === null ? null : Number(lastSeq));
+    this.live.catchUp(server, member, lastSeq === null ? null : Number(lastSeq));
     if (this.apply({ type: "arrive", by: memberId }, nowMs).ok) await this.afterChange(nowMs);
     await this.wakeFor(nowMs);
     return new Response(null, { status: 101, webSocket: client });
@@ -163,11 +149,11 @@ export class Room extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const member = ws.deserializeAttachment() as SocketMember;
     const parsed = parseClientFrame(typeof message === "string" ? message : new TextDecoder().decode(message));
-    if (!parsed.ok) return this.send(ws, { type: "error", code: parsed.code, message: parsed.message });
+    if (!parsed.ok) return this.live.send(ws, { type: "error", code: parsed.code, message: parsed.message });
     const frame = parsed.frame;
     const nowMs = Date.now();
     // A socket already caught up at connect (?lastSeq) is not sent the same changes again.
-    if (frame.type === "hello") return this.catchUp(ws, member, Math.max(frame.lastSeq ?? member.ackSeq, member.ackSeq));
+    if (frame.type === "hello") return this.live.catchUp(ws, member, Math.max(frame.lastSeq ?? member.ackSeq, member.ackSeq));
     if (frame.type === "heartbeat") {
       touchPresence(this.ctx.storage.sql, member.memberId, nowMs);
       // The member's attendance so far, at most once a minute per socket (a big room's heartbeats stay cheap).
@@ -175,7 +161,7 @@ export class Room extends DurableObject<Env> {
       ws.serializeAttachment({ ...member, ackSeq: frame.lastSeq ?? member.ackSeq, ackedAtMs: nowMs, ...(tellAttendance ? { attendanceSentMs: nowMs } : {}) });
       if (tellAttendance && this.state) {
         const figure = attendanceOf(this.ctx.storage.sql, this.state, member.memberId, nowMs);
-        this.send(ws, { type: "attendance", attendedMs: figure.attendedMs, thresholdMs: figure.thresholdMs, paid: figure.credit === "paid" });
+        this.live.send(ws, { type: "attendance", attendedMs: figure.attendedMs, thresholdMs: figure.thresholdMs, paid: figure.credit === "paid" });
       }
       return;
     }
@@ -187,7 +173,7 @@ export class Room extends DurableObject<Env> {
     const command = commandOf(frame, member);
     if (!command) return;
     const outcome = this.apply(command, nowMs);
-    if (!outcome.ok) return this.send(ws, { type: "error", code: outcome.code, message: outcome.message });
+    if (!outcome.ok) return this.live.send(ws, { type: "error", code: outcome.code, message: outcome.message });
     await this.afterChange(nowMs);
   }
 
@@ -248,8 +234,7 @@ export class Room extends DurableObject<Env> {
     const next = decision.events.reduce(evolveRoom, this.state);
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.sql.exec("UPDATE room SET state = ? WHERE id = 1", JSON.stringify(next));
-      const range = appendChanges(this.ctx.storage.sql, decision.events, nowMs)!;
-      this.pending = this.pending ? { fromSeq: this.pending.fromSeq, toSeq: range.toSeq, events: [...this.pending.events, ...decision.events] } : { ...range, events: [...decision.events] };
+      this.live.append(decision.events, nowMs);
       if (next.status === "ended" && this.state!.status !== "ended") settleAttendance(this.ctx.storage.sql, next, nowMs);
       owedTrtcCalls(this.ctx.storage.sql, decision.events, nowMs);
       for (const event of decision.events) if (event.type === "member_removed") this.ctx.storage.sql.exec("INSERT OR IGNORE INTO removed_members (member_id, removed_at_ms) VALUES (?, ?)", event.memberId, nowMs);
@@ -261,51 +246,11 @@ export class Room extends DurableObject<Env> {
 
   /** After a change: batch it out to every socket, and pay attendance the AMA's end made due. */
   private async afterChange(nowMs: number): Promise<void> {
-    if (this.pending && !this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), broadcastBatchMs);
+    this.live.schedule();
     let delivered = true;
     if (hasOwedCredits(this.ctx.storage.sql)) delivered = await creditDueAttendance(this.ctx.storage.sql, this.env.MEMBER, this.row()!, nowMs).catch(() => false);
     if (hasOwedTrtcCalls(this.ctx.storage.sql)) delivered = (await deliverTrtcCalls(this.ctx.storage.sql, this.env, this.row()!.ama_id).catch(() => false)) && delivered;
     if (!delivered) await this.ctx.storage.setAlarm(Date.now() + retryMs);
-  }
-
-  /** Sends the batched changes as one sequenced frame; a socket too far behind is closed, never waited on. */
-  private flush(): void {
-    this.flushTimer = null;
-    const batch = this.pending;
-    this.pending = null;
-    if (!batch) return;
-    // Serialized once per frame, not once per socket: at 10,000 sockets the repeated JSON.stringify was a third of the flush (bench/room-broadcast.test.ts).
-    const texts = eventFrames(batch.fromSeq, batch.events).map((frame) => JSON.stringify(frame));
-    const now = Date.now();
-    for (const socket of this.ctx.getWebSockets()) {
-      const member = socket.deserializeAttachment() as SocketMember | null;
-      // Behind by many changes AND silent for a while: a page that acknowledges on its heartbeats is never cut off for a busy room.
-      if (member && batch.toSeq - member.ackSeq > socketLagMax && now - (member.ackedAtMs ?? 0) > socketAckStaleMs) {
-        socket.close(4008, "too far behind: reconnect with your last sequence number");
-        continue;
-      }
-      for (const text of texts) this.sendText(socket, text);
-    }
-  }
-
-  /** A socket that says its last sequence number gets what it missed, or a snapshot when that is gone. */
-  private catchUp(ws: WebSocket, member: SocketMember, lastSeq: number | null): void {
-    const missed = lastSeq === null ? null : changesAfter<RoomEvent>(this.ctx.storage.sql, lastSeq);
-    if (missed && missed.changes.length > 0) for (const frame of eventFrames(lastSeq! + 1, missed.changes)) this.send(ws, frame);
-    else if (!missed) this.send(ws, { type: "snapshot", seq: this.row()!.seq, state: roomView(this.state!) });
-    ws.serializeAttachment({ ...member, ackSeq: missed?.seq ?? this.row()!.seq, ackedAtMs: Date.now() });
-  }
-
-  private send(ws: WebSocket, frame: ServerFrame): void {
-    this.sendText(ws, JSON.stringify(frame));
-  }
-
-  private sendText(ws: WebSocket, text: string): void {
-    try {
-      ws.send(text);
-    } catch {
-      // A socket that closed under us is cleaned up by its close event.
-    }
   }
 
   /** The alarm wakes for the next promotion timeout, a heartbeat check while sockets are open, and the planned end. */

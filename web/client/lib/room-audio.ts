@@ -21,9 +21,10 @@ type TrtcModule = { default: typeof TRTC };
 export type AudioOutcome = { ok: true; talking: boolean; leave(): Promise<void> } | { ok: false; message: string };
 
 const unavailable = "Audio is unavailable here: this site cannot reach Tencent's audio service. The stage, the queue and your attendance still work.";
-const noMicrophone = "Audio needs your microphone to let you talk: allow this site to use it in your browser, then reload the page and join audio again. The stage, the queue and your attendance still work.";
+const eventAudioUnavailable = "Audio is unavailable here: this site cannot reach Tencent's audio service. Questions, polls and your attendance still work.";
+const noMicrophone = "Audio needs your microphone to let you talk: allow this site to use it in your browser, then reload the page and join audio again.";
 
-/** Enters the AMA's TRTC room: a listener hears, the host and speakers also talk. The string room id is passed as strRoomId (TRTC's 123 and "123" are different rooms). */
+/** Enters the AMA's TRTC room: a listener hears, the host and speakers also talk. */
 export async function joinAudio(amaId: string): Promise<AudioOutcome> {
   let join: JoinAnswer;
   try {
@@ -31,11 +32,30 @@ export async function joinAudio(amaId: string): Promise<AudioOutcome> {
   } catch (error) {
     return { ok: false, message: error instanceof ApiFailure ? error.message : unavailable };
   }
+  return enterAudio(join);
+}
+
+type EventJoinAnswer = { role: "host" | "attendee"; audio: Omit<JoinAnswer, "role"> | null };
+
+/** Enters a live event's TRTC room: the host talks, attendees listen. */
+export async function joinEventAudio(eventId: string): Promise<AudioOutcome> {
+  let join: EventJoinAnswer;
+  try {
+    join = await callApi<EventJoinAnswer>("POST", `/v1/events/${encodeURIComponent(eventId)}/join`);
+  } catch (error) {
+    return { ok: false, message: error instanceof ApiFailure ? error.message : eventAudioUnavailable };
+  }
+  if (!join.audio) return { ok: false, message: "This event has no audio." };
+  return enterAudio({ ...join.audio, role: join.role === "host" ? "host" : "listener" }, eventAudioUnavailable);
+}
+
+/** The string room id is passed as strRoomId (TRTC's 123 and "123" are different rooms). */
+async function enterAudio(join: JoinAnswer, unavailableMessage = unavailable): Promise<AudioOutcome> {
   let sdk: typeof TRTC;
   try {
     sdk = ((await import(/* the SDK is a separate asset, loaded on demand */ sdkUrl)) as TrtcModule).default;
   } catch {
-    return { ok: false, message: unavailable };
+    return { ok: false, message: unavailableMessage };
   }
   const talking = join.role !== "listener";
   let client: TRTC | null = null;
@@ -56,7 +76,7 @@ export async function joinAudio(amaId: string): Promise<AudioOutcome> {
     await withTimeout(entered, enterTimeoutMs);
   } catch {
     if (client) await leave(client);
-    return { ok: false, message: unavailable };
+    return { ok: false, message: unavailableMessage };
   }
   try {
     if (talking) await client.startLocalAudio();

@@ -1,5 +1,9 @@
 import { type ClientFrame, type ServerFrame, ServerFrameSchema } from "../../../domain/rooms/frames";
 
+/** What every live socket (an AMA room's, a live event's) sends besides its own commands. */
+type LiveClientFrame = { type: "hello" | "heartbeat"; lastSeq?: number } | { type: "visibility"; hidden: boolean };
+type FrameSchema<Frame> = { safeParse(data: unknown): { success: true; data: Frame } | { success: false } };
+
 /** The room asks for a heartbeat at least this often to keep the member present. */
 export const heartbeatEveryMs = 20_000;
 /** Reconnect waits grow from the first to the last, then stay there; a random part spreads a room's pages after a deploy. */
@@ -8,26 +12,33 @@ const jitterMs = 500;
 /** Close codes after which reconnecting would only be refused again (the host removed this member). */
 const finalCloseCodes = new Set([4003]);
 
-export type RoomSocketHooks = {
+export type LiveSocketHooks<Server> = {
   /** The last sequence number the page applied: sent on every (re)connect and heartbeat. */
   lastSeq(): number | null;
-  frame(frame: ServerFrame): void;
+  frame(frame: Server): void;
   state(state: "connecting" | "open" | "retrying" | "closed", detail?: string): void;
 };
 
+export type RoomSocketHooks = LiveSocketHooks<ServerFrame>;
+
+/** The AMA room's socket (below). */
+export function openRoomSocket(baseUrl: string, hooks: RoomSocketHooks) {
+  return openLiveSocket<ClientFrame, ServerFrame>(baseUrl, ServerFrameSchema, hooks);
+}
+
 /**
- * The room's WebSocket, kept open: every connect resumes from the page's last sequence number (in
+ * A live socket (an AMA room's, an event's), kept open: every connect resumes from the page's last sequence number (in
  * the URL, where the room catches up at the upgrade, and in `hello`), a heartbeat every 20 s
  * carries it too, a close (a deploy, a lost network, a gap the page found) reconnects with backoff,
  * and a frame that fails the schema is dropped, never applied.
  */
-export function openRoomSocket(baseUrl: string, hooks: RoomSocketHooks) {
+export function openLiveSocket<Client extends { type: string }, Server>(baseUrl: string, schema: FrameSchema<Server>, hooks: LiveSocketHooks<Server>) {
   let socket: WebSocket | null = null;
   let attempt = 0;
   let heartbeat: ReturnType<typeof setInterval> | null = null;
   let stopped = false;
 
-  const send = (frame: ClientFrame): boolean => {
+  const send = (frame: Client | LiveClientFrame): boolean => {
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify(frame));
     return true;
@@ -47,7 +58,7 @@ export function openRoomSocket(baseUrl: string, hooks: RoomSocketHooks) {
       heartbeat = setInterval(() => send({ type: "heartbeat", ...seqField(hooks.lastSeq()) }), heartbeatEveryMs);
     });
     current.addEventListener("message", (event) => {
-      const parsed = typeof event.data === "string" ? parseServerFrame(event.data) : null;
+      const parsed = typeof event.data === "string" ? parseServerFrame(schema, event.data) : null;
       if (!parsed) return;
       // A frame arrived: this connection works, so the next drop starts the backoff afresh.
       attempt = 0;
@@ -89,9 +100,9 @@ export function openRoomSocket(baseUrl: string, hooks: RoomSocketHooks) {
 
 const seqField = (lastSeq: number | null) => (lastSeq === null ? {} : { lastSeq });
 
-function parseServerFrame(text: string): ServerFrame | null {
+function parseServerFrame<Server>(schema: FrameSchema<Server>, text: string): Server | null {
   try {
-    const parsed = ServerFrameSchema.safeParse(JSON.parse(text));
+    const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

@@ -1,8 +1,7 @@
 /**
- * Each member's presence in the room as the room sees it: intervals of a live, authenticated room
- * socket (a heartbeat keeps one open; a hidden page or a silent socket closes it), and the TRTC
- * callbacks' enter/exit events. Attendance pays only where the two overlap (§7a): TRTC presence
- * from a script holding a UserSig, without the member's socket, counts for nothing.
+ * Each member's presence in a live actor (an AMA room, a live event) as the actor sees it: intervals
+ * of a live, authenticated socket (a heartbeat keeps one open; a hidden page or a silent socket
+ * closes it), in the actor's `socket_presence` table. Attendance counts only this time (§7a).
  */
 
 /** A socket that has not sent a heartbeat for this long is taken as gone from its last one. */
@@ -43,25 +42,4 @@ export function socketIntervals(sql: SqlStorage, memberId: string, untilMs: numb
     .exec<{ start_ms: number; end_ms: number | null }>("SELECT start_ms, end_ms FROM socket_presence WHERE member_id = ? ORDER BY start_ms", memberId)
     .toArray()
     .map((row) => ({ startMs: row.start_ms, endMs: row.end_ms ?? untilMs }));
-}
-
-/** The member's TRTC enter/exit callbacks (any arrival order; each once, by its natural id). */
-export function trtcPresence(sql: SqlStorage, memberId: string): { kind: "enter" | "exit"; atMs: number }[] {
-  return sql
-    .exec<{ event_type: number; at_ms: number }>("SELECT event_type, at_ms FROM trtc_events WHERE user_id = ? ORDER BY at_ms", memberId)
-    .toArray()
-    .map((row) => ({ kind: row.event_type === 103 ? ("enter" as const) : ("exit" as const), atMs: row.at_ms }));
-}
-
-/** Members with any presence in the room, by socket or by TRTC: those whose attendance is worked out. */
-export function membersSeen(sql: SqlStorage): string[] {
-  return sql
-    .exec<{ member_id: string }>("SELECT member_id FROM socket_presence UNION SELECT user_id AS member_id FROM trtc_events")
-    .toArray()
-    .map((row) => row.member_id);
-}
-
-/** Whether the room has heard any TRTC callback: without them, the socket presence alone counts (README). */
-export function hasTrtcEvents(sql: SqlStorage): boolean {
-  return sql.exec("SELECT 1 AS seen FROM trtc_events LIMIT 1").toArray().length > 0;
 }
