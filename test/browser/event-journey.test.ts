@@ -118,7 +118,7 @@ describe("live event journey", () => {
     await expect.poll(() => host.page.getByTestId("questions").textContent()).toContain("1 upvote");
     // Audio: the join answers TRTC credentials; no Tencent servers here, and the page says so in words.
     await waiting.page.getByRole("button", { name: "Join audio" }).click();
-    await expect.poll(() => waiting.page.locator("#audio-status").textContent()).toMatch(/^Audio is unavailable here/);
+    await expect.poll(() => waiting.page.locator("#audio-status").textContent(), { timeout: 15_000 }).toMatch(/^Audio is unavailable here/);
     await screenshot(waiting.page, "event-member-live");
     await screenshot(host.page, "event-host-live");
     await expectAccessible(waiting.page);

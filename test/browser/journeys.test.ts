@@ -317,7 +317,7 @@ describe("web app journeys", () => {
     const sdk = memberB.page.waitForResponse((response) => new URL(response.url()).pathname === "/assets/trtc-sdk.js");
     await memberB.page.getByRole("button", { name: "Join audio" }).click();
     expect((await sdk).status()).toBe(200);
-    await expect.poll(() => memberB.page.locator("#audio-status").textContent(), { timeout: 10_000 }).toMatch(/^Audio is unavailable here/);
+    await expect.poll(() => memberB.page.locator("#audio-status").textContent(), { timeout: 15_000 }).toMatch(/^Audio is unavailable here/);
     expect(sdkRequests).toHaveLength(1);
     expect(pageErrors).toEqual([]);
     await screenshot(memberB.page, "ama-room-member-audio-unavailable");
