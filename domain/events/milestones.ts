@@ -1,3 +1,5 @@
+import type { ProgramConfig } from "../programs/program-config";
+import { creditRulesOf } from "../community/action-rules";
 import { type Interval, clipIntervals, totalMs } from "../rooms/attendance";
 
 /**
@@ -5,7 +7,7 @@ import { type Interval, clipIntervals, totalMs } from "../rooms/attendance";
  * once. Present time is the AMA's rule (domain/rooms/attendance.ts): a live, authenticated,
  * heartbeating socket with a visible page, inside the event's window. The 10-minute milestone
  * credits `live_event`, a qualifying action, once per event; the others credit their own kinds,
- * which pay what the program's `community.actions` configures (the preset lists none: the Member refuses them).
+ * and count only where the program's `community.actions` configures those kinds (the preset does not).
  */
 export type Milestone = { minutes: number; kind: string };
 
@@ -14,6 +16,12 @@ export const eventMilestones: readonly Milestone[] = [
   { minutes: 30, kind: "live_event_30m" },
   { minutes: 60, kind: "live_event_60m" },
 ];
+
+/** The milestones an event of this program pays: a kind the program does not credit is neither owed nor shown. */
+export function milestonesPaidBy(config: ProgramConfig): Milestone[] {
+  const kinds = creditRulesOf(config);
+  return eventMilestones.filter((milestone) => milestone.kind in kinds);
+}
 
 /** The credit's source id at the Member: one per event and milestone, so a redelivery pays once. */
 export const milestoneSourceId = (eventId: string, minutes: number) => (minutes === 10 ? eventId : `${eventId}:${minutes}m`);

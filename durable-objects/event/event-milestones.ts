@@ -1,4 +1,5 @@
-import { eventMilestones, milestoneSourceId, milestonesDue, presentMs } from "../../domain/events/milestones";
+import { milestoneSourceId, milestonesDue, milestonesPaidBy, presentMs } from "../../domain/events/milestones";
+import type { ProgramConfig } from "../../domain/programs/program-config";
 import { socketIntervals } from "../live/socket-presence";
 import { memberRpcVersion } from "../member/rpc-types";
 import type { EventRow } from "./event-store";
@@ -13,9 +14,14 @@ export function presentMsOf(sql: SqlStorage, row: EventRow, memberId: string, no
   return presentMs(socketIntervals(sql, memberId, nowMs), { startMs: row.starts_at_ms, endMs: Math.min(row.ends_at_ms, nowMs) });
 }
 
-export function milestonesOf(sql: SqlStorage, memberId: string): MilestoneStatus[] {
+/** The milestones this event's program pays (a program's config is fixed for its event: stored at creation). */
+function milestonesOfEvent(row: EventRow) {
+  return milestonesPaidBy(JSON.parse(row.program_config) as ProgramConfig);
+}
+
+export function milestonesOf(sql: SqlStorage, row: EventRow, memberId: string): MilestoneStatus[] {
   const rows = sql.exec<{ minutes: number; status: MilestoneStatus["status"] }>("SELECT minutes, status FROM milestone_credits WHERE member_id = ?", memberId).toArray();
-  return eventMilestones.map((milestone) => ({ ...milestone, status: rows.find((row) => row.minutes === milestone.minutes)?.status ?? "not_yet" }));
+  return milestonesOfEvent(row).map((milestone) => ({ ...milestone, status: rows.find((row) => row.minutes === milestone.minutes)?.status ?? "not_yet" }));
 }
 
 /**
@@ -25,7 +31,7 @@ export function milestonesOf(sql: SqlStorage, memberId: string): MilestoneStatus
 export function recordMilestones(sql: SqlStorage, row: EventRow, memberId: string, nowMs: number): number {
   if (memberId === row.host_member_id) return 0;
   const already = new Set(sql.exec<{ minutes: number }>("SELECT minutes FROM milestone_credits WHERE member_id = ?", memberId).toArray().map((r) => r.minutes));
-  const due = milestonesDue(presentMsOf(sql, row, memberId, nowMs), already);
+  const due = milestonesDue(presentMsOf(sql, row, memberId, nowMs), already, milestonesOfEvent(row));
   for (const milestone of due) sql.exec("INSERT INTO milestone_credits (member_id, minutes, kind, status, updated_at_ms) VALUES (?, ?, ?, 'owed', ?) ON CONFLICT DO NOTHING", memberId, milestone.minutes, milestone.kind, nowMs);
   return due.length;
 }

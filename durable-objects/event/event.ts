@@ -88,7 +88,7 @@ export class Event extends DurableObject<Env> {
       mine: memberId === null ? null : {
         registration: memberId === this.row.host_member_id ? { status: "host" as const } : registrationStatusOf(this.state.registration, memberId),
         presentMs: presentMsOf(sql, this.row, memberId, nowMs),
-        milestones: milestonesOf(sql, memberId),
+        milestones: milestonesOf(sql, this.row, memberId),
         notices: noticesFor(sql, memberId),
       },
     };
@@ -194,7 +194,7 @@ export class Event extends DurableObject<Env> {
     const tell = reached > 0 || nowMs - (member.attendanceSentMs ?? 0) >= attendanceFrameEveryMs;
     ws.serializeAttachment({ ...member, ackSeq: lastSeq ?? member.ackSeq, ackedAtMs: nowMs, ...(tell ? { attendanceSentMs: nowMs } : {}) });
     if (reached > 0) await this.deliverMilestones(nowMs);
-    if (tell) this.live.send(ws, { type: "attendance", presentMs: presentMsOf(sql, row, member.memberId, nowMs), milestones: milestonesOf(sql, member.memberId) });
+    if (tell) this.live.send(ws, { type: "attendance", presentMs: presentMsOf(sql, row, member.memberId, nowMs), milestones: milestonesOf(sql, row, member.memberId) });
   }
 
   private async deliverMilestones(nowMs: number): Promise<void> {

@@ -32,6 +32,7 @@ export function presentWords(presentMs: number): string {
 
 /** "Attendance points at 10, 30 and 60 minutes; paid so far: 10." */
 export function milestoneWords(milestones: readonly { minutes: number; status: string }[]): string {
+  if (milestones.length === 0) return "";
   const at = milestones.map((milestone) => milestone.minutes);
   const paid = milestones.filter((milestone) => milestone.status === "paid").map((milestone) => milestone.minutes);
   const list = (values: number[]) => (values.length <= 1 ? values.join("") : `${values.slice(0, -1).join(", ")} and ${values[values.length - 1]}`);

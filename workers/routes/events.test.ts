@@ -210,7 +210,7 @@ describe("live events (issue 22)", () => {
     expect(hostDetail.json.milestones.map((milestone: { status: string }) => milestone.status)).toEqual(["not_yet", "not_yet", "not_yet"]);
   });
 
-  it("in the preset, which configures no later milestone kinds, pays live_event at 10 minutes and keeps the others refused with the reason", async () => {
+  it("in the preset, which configures no later milestone kinds, pays live_event at 10 minutes and neither owes nor shows the others", async () => {
     const { program, host } = await community();
     const eventId = await createEvent(program.id, host, { capacity: 10, startsAt: new Date(Date.now() - 70 * 60_000).toISOString() });
     const attendee = await join(program.id, bronze);
@@ -222,7 +222,9 @@ describe("live events (issue 22)", () => {
     socket.send({ type: "heartbeat", lastSeq: 0 });
     await socket.until(() => socket.frames.some((frame) => frame.type === "attendance" && frame.milestones.every((milestone) => milestone.status !== "not_yet" && milestone.status !== "owed")));
     const detail = await as(attendee, "GET", `/v1/events/${eventId}`);
-    expect(detail.json.milestones.map((milestone: { status: string }) => milestone.status)).toEqual(["paid", "refused", "refused"]);
+    expect(detail.json.milestones.map((milestone: { minutes: number; status: string }) => [milestone.minutes, milestone.status])).toEqual([[10, "paid"]]);
+    const owed = await runInDurableObject(env.EVENT.getByName(eventId), (_instance, actor) => actor.storage.sql.exec("SELECT minutes FROM milestone_credits").toArray());
+    expect(owed).toEqual([{ minutes: 10 }]);
   });
 
   it("refuses the socket to a member not registered, and answers a bad frame with an error frame", async () => {
