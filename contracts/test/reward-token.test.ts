@@ -66,6 +66,15 @@ describe("RewardToken", () => {
       expect(await refusal([someone], [2n ** 200n])).toEqual({ name: "SupplyCapExceeded", args: [supply + 2n ** 200n, cap] });
       expect(await refusal([someone, someone], [cap, 1n])).toEqual({ name: "SupplyCapExceeded", args: [supply + cap + 1n, cap] });
     });
+
+    it("refuses a recipient word with bits above the address, as Solidity's ABI decoder would", async () => {
+      const calldata = token.interface.encodeFunctionData("settle", [await nextId(token), [Wallet.createRandom().address], [1n]]);
+      // selector (4 bytes), id, two offsets and the length (32 each): the first recipient's word starts at byte 132.
+      const dirty = `${calldata.slice(0, 2 + 132 * 2)}01${calldata.slice(2 + 133 * 2)}`;
+      const call = settler.runner!.call!({ to: await token.getAddress(), data: dirty });
+      await expect(call).rejects.toMatchObject({ code: "CALL_EXCEPTION", data: "0x" });
+      await expect(settler.runner!.call!({ to: await token.getAddress(), data: calldata })).resolves.toBe("0x");
+    });
   });
 
   describe("roles", () => {
