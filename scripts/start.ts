@@ -34,8 +34,9 @@ if (await rpcAnswers(chainUrl).catch(() => false)) {
 }
 
 step("reward token: compiling with solc + OpenZeppelin 5 and deploying");
+// Dev only: the settler key deploys and holds all three roles (admin, settler, pauser).
 const token = await deployRewardToken(chainUrl, vars.SETTLER_PRIVATE_KEY);
-console.log(`  RewardToken at ${token.address}`);
+console.log(`  RewardToken at ${token.address} (admin, settler and pauser: the SETTLER_PRIVATE_KEY account)`);
 
 step("TencentCloud API: a local fake that checks TC3 signatures (no Tencent servers in dev)");
 const tencent = await startFakeTencentServer(Number(process.env.TENCENT_PORT ?? (await freePort())), {
