@@ -52,7 +52,9 @@ contract RewardToken is ERC20, ERC20Permit, AccessControl, Pausable {
     error TooManyRecipients(uint256 given, uint256 max);
     /// @notice `recipients[index]` is the zero address.
     error SettlementToZeroAddress(uint256 index);
-    /// @notice The supply would pass 2^128 - 1 (or an amount in the batch is 2^128 or more).
+    /// @notice `amounts[index]` is 2^128 or more (no single payout comes near; it would be a bug upstream).
+    error AmountTooLarge(uint256 index, uint256 amount);
+    /// @notice The supply would pass 2^128 - 1.
     error SupplyCapExceeded(uint256 supply, uint256 cap);
 
     constructor(address admin, address settler, address pauser)
@@ -83,8 +85,8 @@ contract RewardToken is ERC20, ERC20Permit, AccessControl, Pausable {
         uint256 total;
         // Every amount OR-ed together: one check after the loop that each amount is below 2^128.
         uint256 amountBits;
-        // The loop is assembly because it runs once per recipient: Solidity's version costs ~290 gas more per
-        // recipient (bounds checks and stack shuffling), measured from receipts. The ABI decoder has already
+        // The loop is assembly because it runs once per recipient: the same loop in Solidity cost ~330 gas more
+        // per recipient (~170 with viaIR at 10,000 runs: bounds checks and stack shuffling), from receipts. The ABI decoder has already
         // checked that both arrays lie inside the calldata. Memory use is the scratch space (0x00-0x3f) only.
         bytes32 transferTopic = _TRANSFER_TOPIC;
         // One more than the index of the first zero address, or 0 when there is none.
@@ -116,12 +118,20 @@ contract RewardToken is ERC20, ERC20Permit, AccessControl, Pausable {
             }
         }
         if (zeroAddressAt != 0) revert SettlementToZeroAddress(zeroAddressAt - 1);
-        uint256 supply = uint256(totals.supply) + total;
-        if (amountBits > type(uint128).max || supply > type(uint128).max) {
-            revert SupplyCapExceeded(supply, type(uint128).max);
+        if (amountBits > type(uint128).max) {
+            uint256 index = _firstAmountTooLarge(amounts);
+            revert AmountTooLarge(index, amounts[index]);
         }
+        // No overflow: total < 1,500 * 2^128.
+        uint256 supply = uint256(totals.supply) + total;
+        if (supply > type(uint128).max) revert SupplyCapExceeded(supply, type(uint128).max);
         _totals = Totals(uint128(supply), uint128(settlementId + 1));
         emit Settled(settlementId, count, total);
+    }
+
+    /// @dev Only on the refusal path: the index of the first amount of 2^128 or more.
+    function _firstAmountTooLarge(uint256[] calldata amounts) private pure returns (uint256 index) {
+        while (amounts[index] <= type(uint128).max) ++index;
     }
 
     /// @notice How many settlements were applied; the next must carry `settledCount() + 1`.

@@ -63,7 +63,8 @@ describe("RewardToken", () => {
       expect(await refusal([someone, "0x0000000000000000000000000000000000000000"], [1n, 1n])).toEqual({ name: "SettlementToZeroAddress", args: [1n] });
       const cap = 2n ** 128n - 1n;
       const supply: bigint = await token.totalSupply();
-      expect(await refusal([someone], [2n ** 200n])).toEqual({ name: "SupplyCapExceeded", args: [supply + 2n ** 200n, cap] });
+      expect(await refusal([someone], [2n ** 200n])).toEqual({ name: "AmountTooLarge", args: [0n, 2n ** 200n] });
+      expect(await refusal([someone, someone, someone], [1n, 2n ** 256n - 1n, 2n ** 255n])).toEqual({ name: "AmountTooLarge", args: [1n, 2n ** 256n - 1n] });
       expect(await refusal([someone, someone], [cap, 1n])).toEqual({ name: "SupplyCapExceeded", args: [supply + cap + 1n, cap] });
     });
 
