@@ -10,14 +10,15 @@ import { purchaseFigures } from "./purchase-figures";
 import { fanOutOptions } from "./room-fan-out";
 import { roomFigures, trtcRoomsOption } from "./room-figures";
 import { signInFigures, signInOptions } from "./sign-in-figures";
+import { printTokenGas, tokenGas } from "./token-gas";
 
 /**
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
- * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash`, `BENCH_ONLY=farm`, `BENCH_ONLY=rooms`, `BENCH_ONLY=chat` or `BENCH_ONLY=events` runs one group of figures.
+ * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash`, `BENCH_ONLY=farm`, `BENCH_ONLY=rooms`, `BENCH_ONLY=chat`, `BENCH_ONLY=events` or `BENCH_ONLY=token` runs one group of figures.
  */
-const groups = ["purchase", "action", "signin", "flash", "farm", "rooms", "chat", "events"] as const;
+const groups = ["purchase", "action", "signin", "flash", "farm", "rooms", "chat", "events", "token"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
 const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
@@ -114,6 +115,14 @@ if (runs("events")) {
   failures += events.failures;
   eventsInexact = !events.exact;
 }
+let tokenMissed = false;
+if (runs("token")) {
+  // On a private hardhat node, not a worker: gas is read from receipts.
+  const token = await tokenGas();
+  printTokenGas(token);
+  result.tokenGas = token;
+  tokenMissed = !token.meetsTargets;
+}
 
 mkdirSync("bench/results", { recursive: true });
 // A partial run keeps its own file, so it never overwrites the last full run's figures.
@@ -124,4 +133,5 @@ if (farmFailed) console.error("bot farm: the farm earned more than 1% of an hone
 if (eventsInexact) console.error("events: the burst did not seat exactly the capacity and waitlist the rest (see above)");
 if (roomTargetsMissed.length > 0) console.error(`rooms: missed the target of ${roomTargetsMissed.join(", ")} (see above)`);
 if (chatMissed) console.error("chat: callback ingestion missed its target (see above)");
-process.exit(failures > 0 || flashFailed || farmFailed || roomTargetsMissed.length > 0 || chatMissed || eventsInexact ? 1 : 0);
+if (tokenMissed) console.error("token: a gas target was missed (see above)");
+process.exit(failures > 0 || flashFailed || farmFailed || roomTargetsMissed.length > 0 || chatMissed || eventsInexact || tokenMissed ? 1 : 0);

@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+
+type Marginal = { from1to100: number; from1to500: number; target: number };
+type SlotCount = { created: number; rewritten: number };
+
+export type TokenGasResult = {
+  freshHolderMarginalGas: Marginal;
+  existingHolderMarginalGas: Marginal;
+  batchGas: Record<string, number>;
+  storageSlotsPerBatch: Record<string, SlotCount>;
+  txGasMax: number;
+  blockGasLimit: number;
+};
+
+const resultMarker = "TOKEN_GAS ";
+
+/**
+ * The reward token's gas figures (issue 23), from receipts on a private hardhat node:
+ * `contracts/test/reward-token-gas.test.ts` (the vitest `node` project, whose global setup starts the
+ * node) settles batches of 1, 100 and 500 fresh and existing holders and traces the storage slots
+ * each batch writes. Its output is read for the one result line; its own assertions are the targets.
+ */
+export function tokenGas(): Promise<TokenGasResult & { meetsTargets: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("vitest", ["run", "--project", "node", "contracts/test/reward-token-gas.test.ts", "--reporter", "dot"], { stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = output.split("\n").find((candidate) => candidate.includes(resultMarker));
+      if (!line) return reject(new Error(`the token gas figures printed no result (vitest exit ${code}):\n${output.slice(-4000)}`));
+      resolve({ ...(JSON.parse(line.slice(line.indexOf(resultMarker) + resultMarker.length)) as TokenGasResult), meetsTargets: code === 0 });
+    });
+  });
+}
+
+export function printTokenGas(result: TokenGasResult & { meetsTargets: boolean }): void {
+  const gas = (value: number) => Math.round(value).toLocaleString("en-US");
+  const marginal = (figure: Marginal) => `${gas(figure.from1to100)} (1→100), ${gas(figure.from1to500)} (1→500), target ≤ ${gas(figure.target)}`;
+  console.log("\nreward token: gas from receipts on the hardhat node");
+  console.log(`  marginal gas per fresh holder     ${marginal(result.freshHolderMarginalGas)}`);
+  console.log(`  marginal gas per existing holder  ${marginal(result.existingHolderMarginalGas)}`);
+  console.log(`  whole batches                     ${Object.entries(result.batchGas).map(([name, value]) => `${name} ${gas(value)}`).join(", ")} (cap ${gas(result.txGasMax)} per transaction)`);
+  console.log(`  storage slots per batch           ${Object.entries(result.storageSlotsPerBatch).map(([name, slots]) => `${name}: ${slots.created} new, ${slots.rewritten} rewritten`).join("; ")}`);
+  if (!result.meetsTargets) console.log("  ✗ A TARGET IS MISSED (see the test output above)");
+}
