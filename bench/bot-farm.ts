@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { vitestResults } from "./vitest-result";
 
 export type BotFarmResult = {
   days: number;
@@ -11,28 +11,15 @@ export type BotFarmResult = {
   target: number;
 };
 
-const resultMarker = "BOT_FARM_RESULT ";
-
 /**
  * The bot-farm figure (issue 20): `bench/bot-farm.test.ts` inside workerd, where the members' clocks
- * can move through 30 days (a `wrangler dev` has only the wall clock). Its output is read for the
- * one result line; the figure meets its target when the farm earns ≤ 1% of the honest member.
+ * can move through 30 days (a `wrangler dev` has only the wall clock). The figure meets its target
+ * when the farm earns ≤ 1% of the honest member.
  */
-export function botFarm(): Promise<BotFarmResult & { meetsTarget: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("vitest", ["run", "--project", "bench-farm", "--reporter", "dot"], { env: { ...process.env, BENCH_FARM: "1" }, stdio: ["ignore", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = output.split("\n").find((candidate) => candidate.includes(resultMarker));
-      if (!line) return reject(new Error(`the bot-farm figure printed no result (vitest exit ${code}):\n${output.slice(-4000)}`));
-      const result = JSON.parse(line.slice(line.indexOf(resultMarker) + resultMarker.length)) as BotFarmResult;
-      resolve({ ...result, meetsTarget: code === 0 && result.ratio <= result.target });
-    });
-  });
+export async function botFarm(): Promise<BotFarmResult & { meetsTarget: boolean }> {
+  const { results, passed } = await vitestResults(["--project", "bench-farm"], ["BOT_FARM_RESULT"], { BENCH_FARM: "1" });
+  const result = results.BOT_FARM_RESULT as BotFarmResult;
+  return { ...result, meetsTarget: passed && result.ratio <= result.target };
 }
 
 export function printBotFarm(result: BotFarmResult & { meetsTarget: boolean }): void {

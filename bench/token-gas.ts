@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { vitestResults } from "./vitest-result";
 
 type Marginal = { from1to100: number; from1to500: number; target: number };
 type SlotCount = { created: number; rewritten: number };
@@ -12,28 +12,15 @@ export type TokenGasResult = {
   blockGasLimit: number;
 };
 
-const resultMarker = "TOKEN_GAS ";
-
 /**
  * The reward token's gas figures (issue 23), from receipts on a private hardhat node:
  * `contracts/test/reward-token-gas.test.ts` (the vitest `node` project, whose global setup starts the
  * node) settles batches of 1, 100 and 500 fresh and existing holders and traces the storage slots
- * each batch writes. Its output is read for the one result line; its own assertions are the targets.
+ * each batch writes. Its own assertions are the targets.
  */
-export function tokenGas(): Promise<TokenGasResult & { meetsTargets: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("vitest", ["run", "--project", "node", "contracts/test/reward-token-gas.test.ts", "--reporter", "dot"], { stdio: ["ignore", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = output.split("\n").find((candidate) => candidate.includes(resultMarker));
-      if (!line) return reject(new Error(`the token gas figures printed no result (vitest exit ${code}):\n${output.slice(-4000)}`));
-      resolve({ ...(JSON.parse(line.slice(line.indexOf(resultMarker) + resultMarker.length)) as TokenGasResult), meetsTargets: code === 0 });
-    });
-  });
+export async function tokenGas(): Promise<TokenGasResult & { meetsTargets: boolean }> {
+  const { results, passed } = await vitestResults(["--project", "node", "contracts/test/reward-token-gas.test.ts"], ["TOKEN_GAS"]);
+  return { ...(results.TOKEN_GAS as TokenGasResult), meetsTargets: passed };
 }
 
 export function printTokenGas(result: TokenGasResult & { meetsTargets: boolean }): void {
