@@ -1,5 +1,5 @@
 import type { BenchClient } from "./client";
-import { type LoadResult, type RoundOptions, load, loadAlternating, median } from "./harness";
+import { type RoundOptions, load, ratioRounds } from "./harness";
 
 export type ActionOptions = RoundOptions & {
   /** Members the credits are spread over, each enrolled and credited once before timing. */
@@ -83,15 +83,7 @@ export async function actionFigures(client: BenchClient, options: ActionOptions)
   const name = "action credit req/s ÷ no-op req/s";
   const perSlice = Math.ceil(requestsPerRound / slicesPerRound);
   console.log(`bench: action credit, ${rounds} rounds × ${perSlice * slicesPerRound} requests, ${concurrency} in flight, ${members.length} members`);
-  const runs = { baseline: [] as LoadResult[], measured: [] as LoadResult[], ratios: [] as number[] };
-  for (let round = 1; round <= rounds; round++) {
-    const { baseline, measured } = await loadAlternating(slicesPerRound, perSlice, concurrency, noop, credit);
-    runs.baseline.push(baseline);
-    runs.measured.push(measured);
-    runs.ratios.push(measured.perSecond / baseline.perSecond);
-    await settle();
-    console.log(`  round ${round} ${name.padEnd(38)} ${measured.perSecond.toFixed(0)} vs ${baseline.perSecond.toFixed(0)} req/s → ${(measured.perSecond / baseline.perSecond).toFixed(2)} (failures ${measured.failures})`);
-  }
+  const figure = await ratioRounds({ name, target, rounds, slicesPerRound, perSlice, concurrency, baseline: noop, measured: credit, settle });
   const figureFailure = firstFailure;
 
   // What one credit costs inside the actor, counted (not timed), on a member with some history.
@@ -108,21 +100,8 @@ export async function actionFigures(client: BenchClient, options: ActionOptions)
     rowsWritten: (after.rowsWritten - before.rowsWritten) / countedCredits,
   };
 
-  const ratio = median(runs.ratios);
-  const failures = runs.measured.reduce((sum, run) => sum + run.failures, 0);
-  const entry = {
-    ratio,
-    target,
-    // A figure with failed answers timed something other than the work it names.
-    meetsTarget: failures === 0 && ratio >= target,
-    perSecond: median(runs.measured.map((run) => run.perSecond)),
-    noopPerSecond: median(runs.baseline.map((run) => run.perSecond)),
-    p50Ms: median(runs.measured.map((run) => run.p50Ms)),
-    p99Ms: median(runs.measured.map((run) => run.p99Ms)),
-    rounds: runs.ratios,
-    failures,
-    firstFailure: figureFailure,
-  };
+  const { ratio, failures } = figure;
+  const entry = { ...figure, firstFailure: figureFailure };
   const result = { figures: { [name]: entry }, members: members.length, firstCreditOfEachMember: { perSecond: firstCredits.perSecond, failures: firstCredits.failures }, perActionInActor: perAction };
 
   console.log("\nfigure                                   ratio   target   (context)");

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { benchClient } from "./client";
-import { type LoadResult, type RoundOptions, load, loadAlternating, median, startWorker } from "./harness";
+import { type RoundOptions, load, ratioRounds, startWorker } from "./harness";
 
 // The bench owns the token its worker checks: a callback signed with it must be accepted, whatever .dev.vars holds.
 const callbackToken = "benchChatCallbackToken";
@@ -85,30 +85,9 @@ async function measure(url: string, noop: () => Promise<boolean>, members: strin
 
   const name = "chat callback req/s ÷ no-op req/s";
   console.log(`bench: chat callbacks, ${rounds} rounds × ${perSlice * slicesPerRound} requests, ${concurrency} in flight, ${members.length} members`);
-  const runs = { baseline: [] as LoadResult[], measured: [] as LoadResult[], ratios: [] as number[] };
-  for (let round = 1; round <= rounds; round++) {
-    const { baseline, measured } = await loadAlternating(slicesPerRound, perSlice, concurrency, noop, post);
-    runs.baseline.push(baseline);
-    runs.measured.push(measured);
-    runs.ratios.push(measured.perSecond / baseline.perSecond);
-    await settle();
-    console.log(`  round ${round} ${name.padEnd(38)} ${measured.perSecond.toFixed(0)} vs ${baseline.perSecond.toFixed(0)} req/s → ${(measured.perSecond / baseline.perSecond).toFixed(2)} (failures ${measured.failures})`);
-  }
-  const failures = runs.measured.reduce((sum, run) => sum + run.failures, 0);
-  const ratio = median(runs.ratios);
-  const entry = {
-    ratio,
-    target,
-    meetsTarget: failures === 0 && ratio >= target,
-    perSecond: median(runs.measured.map((run) => run.perSecond)),
-    noopPerSecond: median(runs.baseline.map((run) => run.perSecond)),
-    p50Ms: median(runs.measured.map((run) => run.p50Ms)),
-    p99Ms: median(runs.measured.map((run) => run.p99Ms)),
-    rounds: runs.ratios,
-    members: members.length,
-    failures,
-    firstFailure,
-  };
+  const figure = await ratioRounds({ name, target, rounds, slicesPerRound, perSlice, concurrency, baseline: noop, measured: post, settle });
+  const { ratio, failures } = figure;
+  const entry = { ...figure, members: members.length, firstFailure };
   console.log("\nfigure                                   value   target   (context)");
   console.log(`${name.padEnd(40)} ${ratio.toFixed(2)}    ≥ ${target.toFixed(2)}   ${entry.perSecond.toFixed(0)} vs ${entry.noopPerSecond.toFixed(0)} req/s, p50 ${entry.p50Ms.toFixed(1)} ms, p99 ${entry.p99Ms.toFixed(1)} ms, failures ${failures}${entry.meetsTarget ? "" : "  ✗ MISSES THE TARGET"}`);
   if (firstFailure) console.log(`  first failed answer: ${firstFailure}`);

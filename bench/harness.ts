@@ -133,6 +133,49 @@ export async function loadAlternating(
   return { baseline: summarize(runs.baseline), measured: summarize(runs.measured) };
 }
 
+/** A throughput figure over several rounds, as `npm run bench` reports it: the median ratio, and the measured side's medians. */
+export type RatioFigure = { ratio: number; target: number; meetsTarget: boolean; perSecond: number; noopPerSecond: number; p50Ms: number; p99Ms: number; rounds: number[]; failures: number };
+
+/**
+ * Rounds of `loadAlternating` (figure vs baseline), each printed as it ends, with `settle` between
+ * them (the Queue's D1 work a round leaves is not billed to the next). The figure meets its target
+ * when its median ratio reaches `target` with no failed answer: a failure timed other work.
+ */
+export async function ratioRounds(options: {
+  name: string;
+  target: number;
+  rounds: number;
+  slicesPerRound: number;
+  perSlice: number;
+  concurrency: number;
+  baseline: () => Promise<boolean>;
+  measured: () => Promise<boolean>;
+  settle: () => Promise<void>;
+}): Promise<RatioFigure> {
+  const runs = { baseline: [] as LoadResult[], measured: [] as LoadResult[], ratios: [] as number[] };
+  for (let round = 1; round <= options.rounds; round++) {
+    const { baseline, measured } = await loadAlternating(options.slicesPerRound, options.perSlice, options.concurrency, options.baseline, options.measured);
+    runs.baseline.push(baseline);
+    runs.measured.push(measured);
+    runs.ratios.push(measured.perSecond / baseline.perSecond);
+    await options.settle();
+    console.log(`  round ${round} ${options.name.padEnd(38)} ${measured.perSecond.toFixed(0)} vs ${baseline.perSecond.toFixed(0)} req/s → ${(measured.perSecond / baseline.perSecond).toFixed(2)} (failures ${measured.failures})`);
+  }
+  const failures = runs.measured.reduce((sum, run) => sum + run.failures, 0);
+  const ratio = median(runs.ratios);
+  return {
+    ratio,
+    target: options.target,
+    meetsTarget: failures === 0 && ratio >= options.target,
+    perSecond: median(runs.measured.map((run) => run.perSecond)),
+    noopPerSecond: median(runs.baseline.map((run) => run.perSecond)),
+    p50Ms: median(runs.measured.map((run) => run.p50Ms)),
+    p99Ms: median(runs.measured.map((run) => run.p99Ms)),
+    rounds: runs.ratios,
+    failures,
+  };
+}
+
 /**
  * A one-shot figure between two baseline runs of the same size (baseline, figure, baseline), for a
  * figure that cannot be cut into alternating slices (a flash drop sells out once): drift before

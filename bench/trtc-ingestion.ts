@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { BenchClient } from "./client";
-import { type LoadResult, type RoundOptions, load, loadAlternating, median } from "./harness";
+import { type RoundOptions, load, ratioRounds } from "./harness";
 
 export type TrtcIngestionOptions = RoundOptions & {
   /** Rooms the callbacks are spread over, each woken by one callback before timing. */
@@ -53,31 +53,6 @@ export async function trtcIngestion(client: BenchClient, options: TrtcIngestionO
 
   const name = "TRTC callback req/s ÷ no-op req/s";
   console.log(`bench: TRTC callbacks, ${rounds} rounds × ${perSlice * slicesPerRound} requests, ${concurrency} in flight, ${rooms} rooms`);
-  const runs = { baseline: [] as LoadResult[], measured: [] as LoadResult[], ratios: [] as number[] };
-  for (let round = 1; round <= rounds; round++) {
-    const { baseline, measured } = await loadAlternating(slicesPerRound, perSlice, concurrency, client.noop, post);
-    runs.baseline.push(baseline);
-    runs.measured.push(measured);
-    runs.ratios.push(measured.perSecond / baseline.perSecond);
-    await settle();
-    console.log(`  round ${round} ${name.padEnd(38)} ${measured.perSecond.toFixed(0)} vs ${baseline.perSecond.toFixed(0)} req/s → ${(measured.perSecond / baseline.perSecond).toFixed(2)} (failures ${measured.failures})`);
-  }
-  const failures = runs.measured.reduce((sum, run) => sum + run.failures, 0);
-  const ratio = median(runs.ratios);
-  return {
-    name,
-    entry: {
-      ratio,
-      target,
-      meetsTarget: failures === 0 && ratio >= target,
-      perSecond: median(runs.measured.map((run) => run.perSecond)),
-      noopPerSecond: median(runs.baseline.map((run) => run.perSecond)),
-      p50Ms: median(runs.measured.map((run) => run.p50Ms)),
-      p99Ms: median(runs.measured.map((run) => run.p99Ms)),
-      rounds: runs.ratios,
-      rooms,
-      failures,
-      firstFailure,
-    },
-  };
+  const figure = await ratioRounds({ name, target, rounds, slicesPerRound, perSlice, concurrency, baseline: client.noop, measured: post, settle });
+  return { name, entry: { ...figure, rooms, firstFailure } };
 }
