@@ -5,7 +5,7 @@ import type { AttendanceFigure } from "../words/room-words";
 import { show } from "./lib/api";
 import { joinAudio } from "./lib/room-audio";
 import { type LocalRoom, applyFrame } from "./lib/room-view";
-import { openRoomSocket } from "./lib/room-socket";
+import { liveSocketUrl, openRoomSocket, showConnection } from "./lib/room-socket";
 
 /**
  * The AMA room page, live: the server rendered the room as of `data-seq`; this script keeps it
@@ -31,13 +31,11 @@ const props = (): RoomStageProps => ({ view: room.view, me, attendance, connecte
 root.replaceChildren();
 render(<LiveStage {...props()} />, root);
 
-const connectionWords = { connecting: "Connecting to the room…", open: "Connected: changes show as they happen.", retrying: "Connection lost. Reconnecting…", closed: "Disconnected." } as const;
-
-const socket = openRoomSocket(socketUrl(), {
+const socket = openRoomSocket(liveSocketUrl(`/v1/amas/${encodeURIComponent(amaId)}/socket`), {
   lastSeq: () => room.seq,
   state(state, detail) {
     connected = state === "open";
-    show(connection, state === "closed" && detail ? `Disconnected: ${detail}.` : connectionWords[state], state === "closed" ? "error" : "info");
+    showConnection(connection, "room", state, detail);
     update(props());
   },
   frame(frame) {
@@ -54,13 +52,6 @@ const socket = openRoomSocket(socketUrl(), {
     if (outcome.changed) update(props());
   },
 });
-
-/** The room's socket on this page's own origin (the room accepts sockets only from the site's pages). */
-function socketUrl(): string {
-  const url = new URL(`/v1/amas/${encodeURIComponent(amaId)}/socket`, location.href);
-  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  return url.toString();
-}
 
 root.addEventListener("click", (event) => {
   const button = (event.target as Element).closest<HTMLButtonElement>("button[data-action]");

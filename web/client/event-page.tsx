@@ -4,7 +4,7 @@ import { type Attendance, EventBoard, type EventBoardProps, type Mine } from "..
 import { show } from "./lib/api";
 import { type LocalEvent, applyEventFrame } from "./lib/event-view";
 import { joinEventAudio } from "./lib/room-audio";
-import { openLiveSocket } from "./lib/room-socket";
+import { liveSocketUrl, openLiveSocket, showConnection } from "./lib/room-socket";
 
 /**
  * The event page, live: the server rendered the event as of `data-seq`; this script keeps it current
@@ -30,15 +30,11 @@ const props = (): EventBoardProps => ({ view: local.view, me, mine, attendance, 
 root.replaceChildren();
 render(<LiveBoard {...props()} />, root);
 
-const connectionWords = { connecting: "Connecting to the event…", open: "Connected: changes show as they happen.", retrying: "Connection lost. Reconnecting…", closed: "Disconnected." } as const;
-const url = new URL(`/v1/events/${encodeURIComponent(eventId)}/socket`, location.href);
-url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-
-const socket = openLiveSocket<EventClientFrame, EventServerFrame>(url.toString(), EventServerFrameSchema, {
+const socket = openLiveSocket<EventClientFrame, EventServerFrame>(liveSocketUrl(`/v1/events/${encodeURIComponent(eventId)}/socket`), EventServerFrameSchema, {
   lastSeq: () => local.seq,
   state(state, detail) {
     connected = state === "open";
-    show(connection, state === "closed" && detail ? `Disconnected: ${detail}.` : connectionWords[state], state === "closed" ? "error" : "info");
+    showConnection(connection, "event", state, detail);
     update(props());
   },
   frame(frame) {

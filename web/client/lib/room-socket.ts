@@ -1,4 +1,5 @@
 import { type ClientFrame, type ServerFrame, ServerFrameSchema } from "../../../domain/rooms/frames";
+import { show } from "./api";
 
 /** What every live socket (an AMA room's, a live event's) sends besides its own commands. */
 type LiveClientFrame = { type: "hello" | "heartbeat"; lastSeq?: number } | { type: "visibility"; hidden: boolean };
@@ -12,12 +13,27 @@ const jitterMs = 500;
 /** Close codes after which reconnecting would only be refused again (the host removed this member). */
 const finalCloseCodes = new Set([4003]);
 
+export type LiveSocketState = "connecting" | "open" | "retrying" | "closed";
+
 export type LiveSocketHooks<Server> = {
   /** The last sequence number the page applied: sent on every (re)connect and heartbeat. */
   lastSeq(): number | null;
   frame(frame: Server): void;
-  state(state: "connecting" | "open" | "retrying" | "closed", detail?: string): void;
+  state(state: LiveSocketState, detail?: string): void;
 };
+
+/** A live socket's address on this page's own origin (rooms and events accept sockets only from the site's pages). */
+export function liveSocketUrl(path: string): string {
+  const url = new URL(path, location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  return url.toString();
+}
+
+/** Tells the member, in words, how the page's connection to the room or event stands. */
+export function showConnection(element: HTMLElement, place: "room" | "event", state: LiveSocketState, detail?: string): void {
+  const words = { connecting: `Connecting to the ${place}…`, open: "Connected: changes show as they happen.", retrying: "Connection lost. Reconnecting…", closed: "Disconnected." };
+  show(element, state === "closed" && detail ? `Disconnected: ${detail}.` : words[state], state === "closed" ? "error" : "info");
+}
 
 export type RoomSocketHooks = LiveSocketHooks<ServerFrame>;
 
