@@ -1,41 +1,18 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { SeedSummary } from "../../scripts/seed";
-import { type Started, isolatedStartEnv, npmStart, stopNpmStart } from "../npm-start";
-import { accessibilityViolations, launchBrowser, measureFirstLoad, newDevice, policyViolations, screenshot } from "./browser";
-
-type Demo = SeedSummary & { apiUrl: string; operatorToken: string };
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { demoJourney } from "./demo-journey";
+import { accessibilityViolations, measureFirstLoad, newDevice, screenshot } from "./browser";
 
 /** A live event in a real browser against `npm start` (issue 22): seats, overflow, the waitlist, a promotion, and a poll's live results. */
 describe("live event journey", () => {
-  let engine: Started;
-  let demo: Demo;
-  let browser: Browser;
+  const journey = demoJourney();
 
-  beforeAll(async () => {
-    const env = await isolatedStartEnv();
-    engine = await npmStart(env);
-    demo = JSON.parse(readFileSync(path.join(env.STATE_DIR, "demo.json"), "utf8"));
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (engine) await stopNpmStart(engine);
-  });
-
-  afterEach(() => {
-    expect(policyViolations).toEqual([]);
-  });
-
-  const url = (route: string) => `${demo.apiUrl}${route}`;
+  const url = journey.url;
   const expectAccessible = async (page: Page) => expect(await accessibilityViolations(page), page.url()).toEqual([]);
 
   it("a host creates an event; one member takes the last seat, a DIAMOND an overflow seat, one waits; a cancellation promotes the waiting one; a poll's results update live", { timeout: 240_000 }, async () => {
-    const community = demo.programs.find((program) => program.preset === "community")!;
-    const operator = { Authorization: `Bearer ${demo.operatorToken}`, "Content-Type": "application/json" };
+    const community = journey.demo.programs.find((program) => program.preset === "community")!;
+    const operator = { Authorization: `Bearer ${journey.demo.operatorToken}`, "Content-Type": "application/json" };
     const post = async (route: string, body?: object) => {
       const response = await fetch(url(route), { method: "POST", headers: { ...operator, "Idempotency-Key": crypto.randomUUID() }, body: body && JSON.stringify(body) });
       expect(response.status, `${route}: ${await response.clone().text()}`).toBeLessThan(300);
@@ -47,7 +24,7 @@ describe("live event journey", () => {
       await post(`/v1/members/${id}/actions`, { kind: "governance_vote", sourceId: "first-vote" });
       if (points > 0) await post(`/v1/members/${id}/adjustments`, { points, qualifies: true, reason: `Tier for the event journey (${name})` });
       const link = (await post(`/v1/members/${id}/login-links`)) as { url: string };
-      const page = await (await newDevice(browser, size)).newPage();
+      const page = await (await newDevice(journey.browser, size)).newPage();
       await page.goto(link.url);
       await page.getByRole("button", { name: /^Sign in as / }).click();
       await page.waitForURL(url("/"));

@@ -1,42 +1,18 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Wallet } from "ethers";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { SeedSummary } from "../../scripts/seed";
-import { type Started, isolatedStartEnv, npmStart, stopNpmStart } from "../npm-start";
-import { accessibilityViolations, injectWallet, launchBrowser, measureFirstLoad, newDevice, policyViolations, screenshot, watchPolicy } from "./browser";
-
-type Demo = SeedSummary & { apiUrl: string; operatorToken: string };
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { demoJourney } from "./demo-journey";
+import { accessibilityViolations, injectWallet, measureFirstLoad, newDevice, screenshot, watchPolicy } from "./browser";
 
 /**
  * The web app in a real browser (@sparticuz/chromium's Chromium through playwright-core) against `npm start`:
  * wrangler dev, the local chain and the seeded demo programs, venues and keys.
  */
 describe("web app journeys", () => {
-  let engine: Started;
-  let demo: Demo;
-  let browser: Browser;
+  const journey = demoJourney();
 
-  beforeAll(async () => {
-    const env = await isolatedStartEnv();
-    engine = await npmStart(env);
-    demo = JSON.parse(readFileSync(path.join(env.STATE_DIR, "demo.json"), "utf8"));
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (engine) await stopNpmStart(engine);
-  });
-
-  afterEach(() => {
-    // The pages work under their Content-Security-Policy: nothing was blocked.
-    expect(policyViolations).toEqual([]);
-  });
-
-  const coalition = () => demo.programs.find((program) => program.preset === "restaurant")!;
-  const url = (route: string) => `${demo.apiUrl}${route}`;
+  const coalition = () => journey.demo.programs.find((program) => program.preset === "restaurant")!;
+  const url = journey.url;
 
   async function expectAccessible(page: Page) {
     expect(await accessibilityViolations(page), page.url()).toEqual([]);
@@ -61,7 +37,7 @@ describe("web app journeys", () => {
   }
 
   it("a wallet signs in; the kiosk posts a purchase; points arrive; the member redeems; the kiosk takes the code; the member sees it used", { timeout: 180_000 }, async () => {
-    const phoneContext = await newDevice(browser, "phone");
+    const phoneContext = await newDevice(journey.browser, "phone");
     await injectWallet(phoneContext, Wallet.createRandom(), 31337);
     const phone = await phoneContext.newPage();
     await phone.goto(url(`/sign-in?program=${coalition().id}`));
@@ -73,8 +49,8 @@ describe("web app journeys", () => {
     const referralCode = (await phone.getByTestId("referral-code").textContent())!;
 
     // The kiosk (a tablet) posts the member's purchase; the member sees it pending, with its posting time.
-    const kiosk = await (await newDevice(browser, "tablet")).newPage();
-    const venue = demo.venueKeys[0];
+    const kiosk = await (await newDevice(journey.browser, "tablet")).newPage();
+    const venue = journey.demo.venueKeys[0];
     await signKioskIn(kiosk, venue.key);
     await findMember(kiosk, "referralCode", referralCode.toLowerCase());
     await kiosk.getByLabel("Amount (USD)").fill("42.50");
@@ -92,7 +68,7 @@ describe("web app journeys", () => {
     const memberId = await phone.evaluate(async () => ((await (await fetch("/v1/me")).json()) as { id: string }).id);
     const granted = await fetch(url(`/v1/members/${memberId}/adjustments`), {
       method: "POST",
-      headers: { Authorization: `Bearer ${demo.operatorToken}`, "Content-Type": "application/json", "Idempotency-Key": `journey-${memberId}` },
+      headers: { Authorization: `Bearer ${journey.demo.operatorToken}`, "Content-Type": "application/json", "Idempotency-Key": `journey-${memberId}` },
       body: JSON.stringify({ points: 500, reason: "Welcome bonus" }),
     });
     expect(granted.status).toBe(201);
@@ -133,9 +109,9 @@ describe("web app journeys", () => {
 
   /** The kiosk shows a seeded member's sign-in QR code; answers the kiosk's page, the member and the link the code holds. */
   async function kioskLoginLink() {
-    const kiosk = await (await newDevice(browser, "tablet")).newPage();
-    await signKioskIn(kiosk, demo.venueKeys[0].key);
-    const member = demo.members.find((candidate) => candidate.program === coalition().name)!;
+    const kiosk = await (await newDevice(journey.browser, "tablet")).newPage();
+    await signKioskIn(kiosk, journey.demo.venueKeys[0].key);
+    const member = journey.demo.members.find((candidate) => candidate.program === coalition().name)!;
     await findMember(kiosk, "externalRef", member.externalRef);
     await kiosk.getByRole("button", { name: "Show sign-in QR code" }).click();
     await kiosk.locator("#login-qr svg.qr").waitFor();
@@ -147,7 +123,7 @@ describe("web app journeys", () => {
     await screenshot(kiosk, "kiosk-login-qr");
     await expectAccessible(kiosk);
 
-    const phone = await (await newDevice(browser, "phone")).newPage();
+    const phone = await (await newDevice(journey.browser, "phone")).newPage();
     await phone.goto(link);
     // Nothing is used until the person presses: the page says whom the link signs in.
     const signInButton = phone.getByRole("button", { name: /^Sign in as / });
@@ -161,15 +137,15 @@ describe("web app journeys", () => {
     await screenshot(phone, "member-dashboard-seeded");
     await expectAccessible(phone);
 
-    const stranger = await (await newDevice(browser, "phone")).newPage();
+    const stranger = await (await newDevice(journey.browser, "phone")).newPage();
     await stranger.goto(link);
     await expect.poll(() => stranger.locator("#login-status").textContent()).toContain("already used");
     expect(await stranger.locator("#login-continue").isHidden()).toBe(true);
     await screenshot(stranger, "member-login-link-used");
 
     // A link for another member, opened on the signed-in phone: it says so before it switches.
-    const other = demo.members.find((candidate) => candidate.program === coalition().name && candidate.id !== member.id)!;
-    const otherLink = await fetch(url(`/v1/members/${other.id}/login-links`), { method: "POST", headers: { Authorization: `Bearer ${demo.venueKeys[0].key}` } });
+    const other = journey.demo.members.find((candidate) => candidate.program === coalition().name && candidate.id !== member.id)!;
+    const otherLink = await fetch(url(`/v1/members/${other.id}/login-links`), { method: "POST", headers: { Authorization: `Bearer ${journey.demo.venueKeys[0].key}` } });
     await phone.goto(((await otherLink.json()) as { url: string }).url);
     await expect.poll(() => phone.locator("#login-status").textContent()).toMatch(/^You are signed in as .+ in this browser\. Continue as .+\?/);
     await screenshot(phone, "member-login-link-switch");
@@ -183,12 +159,12 @@ describe("web app journeys", () => {
   });
 
   it("a community member joins with a wallet through a friend's referral link, claims the daily streak with a plain form post, and sees what each channel and action needs", { timeout: 120_000 }, async () => {
-    const community = demo.programs.find((program) => program.preset === "community")!;
-    const context = watchPolicy(await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: true }));
+    const community = journey.demo.programs.find((program) => program.preset === "community")!;
+    const context = watchPolicy(await journey.browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: true }));
     await injectWallet(context, Wallet.createRandom(), 31337);
     const phone = await context.newPage();
     // Invited by a seeded member's referral link.
-    const referrer = demo.members.find((member) => member.program === community.name)!;
+    const referrer = journey.demo.members.find((member) => member.program === community.name)!;
     await phone.goto(url(`/sign-in?program=${community.id}&ref=${referrer.referralCode}`));
     await screenshot(phone, "member-sign-in-invited");
     await phone.getByRole("button", { name: "Connect wallet" }).click();
@@ -196,7 +172,7 @@ describe("web app journeys", () => {
     // A bare join pays nobody (§7a): the join bonus waits for a first AMA, event or chat, and the page says so.
     expect(await phone.getByTestId("available-points").textContent()).toBe("0 points");
     expect(await phone.getByTestId("unlock-points").textContent()).toBe("Attend an AMA, an event or chat to unlock 100 points.");
-    const operator = { Authorization: `Bearer ${demo.operatorToken}`, "Content-Type": "application/json" };
+    const operator = { Authorization: `Bearer ${journey.demo.operatorToken}`, "Content-Type": "application/json" };
     const referrerView = async () => (await (await fetch(url(`/v1/members/${referrer.id}`), { headers: operator })).json()) as { referrals: { count: number; pending: number; pointsEarned: number } };
     await expect.poll(async () => (await referrerView()).referrals.pending).toBe(1);
     await screenshot(phone, "member-community-unverified");
@@ -235,8 +211,8 @@ describe("web app journeys", () => {
   });
 
   it("an AMA room: a host and two members see each other's hand raise and promotion within a second, and miss nothing across a dropped socket", { timeout: 240_000 }, async () => {
-    const community = demo.programs.find((program) => program.preset === "community")!;
-    const operator = { Authorization: `Bearer ${demo.operatorToken}`, "Content-Type": "application/json" };
+    const community = journey.demo.programs.find((program) => program.preset === "community")!;
+    const operator = { Authorization: `Bearer ${journey.demo.operatorToken}`, "Content-Type": "application/json" };
     const post = async (route: string, body?: object) => {
       const response = await fetch(url(route), { method: "POST", headers: { ...operator, "Idempotency-Key": crypto.randomUUID() }, body: body && JSON.stringify(body) });
       expect(response.status, `${route}: ${await response.clone().text()}`).toBeLessThan(300);
@@ -248,7 +224,7 @@ describe("web app journeys", () => {
       await post(`/v1/members/${id}/actions`, { kind: "governance_vote", sourceId: "first-vote" });
       if (points > 0) await post(`/v1/members/${id}/adjustments`, { points, qualifies: true, reason: "Host of the journey's AMA" });
       const link = (await post(`/v1/members/${id}/login-links`)) as { url: string };
-      const page = await (await newDevice(browser, size)).newPage();
+      const page = await (await newDevice(journey.browser, size)).newPage();
       await page.goto(link.url);
       await page.getByRole("button", { name: /^Sign in as / }).click();
       await page.waitForURL(url("/"));
@@ -353,7 +329,7 @@ describe("web app journeys", () => {
 
   it("keeps the member dashboard's first load small: ≤ 50 KB of gzipped JavaScript, and compact HTML", { timeout: 60_000 }, async () => {
     const { link } = await kioskLoginLink();
-    const phone = await (await newDevice(browser, "phone")).newPage();
+    const phone = await (await newDevice(journey.browser, "phone")).newPage();
     await phone.goto(link);
     await phone.getByRole("button", { name: /^Sign in as / }).click();
     await phone.waitForURL(url("/"));
