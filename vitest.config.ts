@@ -1,12 +1,13 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { chainTestAccounts, chainTestHosts, chainTestTokenAddress } from "./test/chain-accounts";
 import { fakeChainUrl, testOutbound } from "./test/fake-chain";
 import { fakeTencentCredentials, fakeTencentUrl } from "./test/fake-tencent";
 import { fakeTencentChatCredentials, fakeTencentChatUrl } from "./test/fake-tencent-chat";
 
 /** A project that runs inside workerd with the worker's real bindings (wrangler.toml) and the test settings. */
-async function workerdProject(name: string, include: string[]) {
+async function workerdProject(name: string, include: string[], overrides: { bindings?: Record<string, string>; globalSetup?: string[]; sequential?: boolean } = {}) {
   return {
     plugins: [
       cloudflareTest({
@@ -45,19 +46,41 @@ async function workerdProject(name: string, include: string[]) {
             BENCH_ROOM_BROADCAST_RUNS: process.env.BENCH_ROOM_BROADCAST_RUNS ?? "",
             BENCH_ROOM_HAND_SOCKETS: process.env.BENCH_ROOM_HAND_SOCKETS ?? "",
             BENCH_ROOM_HAND_ROUNDS: process.env.BENCH_ROOM_HAND_ROUNDS ?? "",
+            ...overrides.bindings,
           },
           outboundService: testOutbound,
         },
       }),
     ],
-    test: { name, include, setupFiles: ["./test/apply-migrations.ts"] },
+    test: {
+      name,
+      include,
+      exclude: ["**/node_modules/**", ...(overrides.sequential ? [] : ["**/*.chain.test.ts", "**/*.faults.test.ts"])],
+      setupFiles: ["./test/apply-migrations.ts"],
+      globalSetup: overrides.globalSetup ?? [],
+      // Files of a chain project share one chain and one settler key, so they take turns.
+      fileParallelism: !overrides.sequential,
+      testTimeout: overrides.sequential ? 120_000 : undefined,
+    },
   };
+}
+
+/** A workerd project whose settler signs on its own hardhat node with its own key and RewardToken (test/chain-accounts.ts). */
+function chainProject(project: keyof typeof chainTestAccounts, name: string, include: string[]) {
+  return workerdProject(name, include, {
+    bindings: { CHAIN_RPC_URL: chainTestHosts[project], TOKEN_ADDRESS: chainTestTokenAddress(project), SETTLER_PRIVATE_KEY: chainTestAccounts[project] },
+    globalSetup: [`./test/chain-node-${project}.ts`],
+    sequential: true,
+  });
 }
 
 export default defineConfig(async () => ({
   test: {
     projects: [
       await workerdProject("workerd", ["workers/**/*.test.ts", "durable-objects/**/*.test.ts", "domain/**/*.test.ts", "web/**/*.test.{ts,tsx}"]),
+      // Settlement on a real chain: `*.chain.test.ts` end to end, `*.faults.test.ts` the fault-injection run.
+      await chainProject("chain", "workerd-chain", ["workers/**/*.chain.test.ts", "durable-objects/**/*.chain.test.ts"]),
+      await chainProject("faults", "workerd-chain-faults", ["workers/**/*.faults.test.ts", "durable-objects/**/*.faults.test.ts"]),
       // Only `npm run bench` (BENCH_ONLY=farm) asks for the bot-farm figure; `npm test` does not run it.
       ...(process.env.BENCH_FARM === "1" ? [await workerdProject("bench-farm", ["bench/bot-farm.test.ts"])] : []),
       // Only `npm run bench` (BENCH_ONLY=rooms) asks for the in-process room figures.

@@ -1,4 +1,5 @@
 import { Interface, Wallet, recoverAddress } from "ethers";
+import { chainTestHosts, chainTestUrlVariable } from "./chain-accounts";
 import { createFakeTencentApi, fakeTencentCredentials, fakeTencentUrl } from "./fake-tencent";
 import { createFakeTencentChat, fakeTencentChatCredentials, fakeTencentChatUrl } from "./fake-tencent-chat";
 
@@ -42,8 +43,17 @@ function answer(rpc: RpcRequest): unknown {
 const fakeTencent = createFakeTencentApi([fakeTencentCredentials]);
 const fakeTencentChat = createFakeTencentChat(fakeTencentChatCredentials);
 
+/** A request to a project's chain host, sent on to that project's hardhat node (test/chain-node-setup.ts). */
+function toHardhatNode(request: Request, project: keyof typeof chainTestHosts): Promise<Response> {
+  const nodeUrl = process.env[chainTestUrlVariable(project)];
+  if (!nodeUrl) return Promise.resolve(new Response(`no hardhat node for ${project}: only its workerd project starts one`, { status: 502 }));
+  return fetch(nodeUrl, { method: request.method, headers: { "content-type": "application/json" }, body: request.body, duplex: "half" } as RequestInit);
+}
+
 export async function testOutbound(request: Request): Promise<Response> {
   const { hostname } = new URL(request.url);
+  if (hostname === new URL(chainTestHosts.chain).hostname) return toHardhatNode(request, "chain");
+  if (hostname === new URL(chainTestHosts.faults).hostname) return toHardhatNode(request, "faults");
   if (hostname === new URL(fakeTencentUrl).hostname) return fakeTencent.handle(request);
   if (hostname === new URL(fakeTencentChatUrl).hostname) return fakeTencentChat.handle(request);
   if (hostname === new URL(silentChainUrl).hostname) return new Promise<Response>(() => {});

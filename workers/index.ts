@@ -10,6 +10,8 @@ export { RewardStock } from "../durable-objects/reward-stock/reward-stock";
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter";
 export { Room } from "../durable-objects/room/room";
 export { Event } from "../durable-objects/event/event";
+export { ChainSettler } from "../durable-objects/chain-settler/chain-settler";
+export { ChainWatcher } from "../durable-objects/chain-watcher/chain-watcher";
 
 // The queue names in wrangler.toml; one Worker consumes both.
 const outboxQueue = "loyalty-outbox";

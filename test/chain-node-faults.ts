@@ -1,0 +1,3 @@
+import { chainNodeSetup } from "./chain-node-setup";
+
+export default chainNodeSetup("faults");
