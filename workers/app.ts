@@ -17,6 +17,8 @@ import { loginLinkCheckRoutes, loginLinkRoutes } from "./routes/login-links";
 import { meRoutes } from "./routes/me";
 import { meRewardRoutes } from "./routes/me-rewards";
 import { meWalletRoutes } from "./routes/me-wallets";
+import { meTokenRoutes } from "./routes/me-token";
+import { tokenHolderRoutes } from "./routes/token-holders";
 import { healthRoutes } from "./routes/health";
 import { memberRoutes } from "./routes/members";
 import { programMemberRoutes } from "./routes/program-members";
@@ -67,6 +69,8 @@ export function createApp() {
   app.route("/v1/me", meRoutes);
   app.route("/v1/me", meRewardRoutes);
   app.route("/v1/me", meWalletRoutes);
+  app.route("/v1/me", meTokenRoutes);
+  app.route("/v1/programs", tokenHolderRoutes);
   app.route("/v1/me", myStreakRoutes);
   app.route("/v1/me", meAccessRoutes);
   app.route("/v1/me", meChannelRoutes);
