@@ -19,6 +19,7 @@ import { meRewardRoutes } from "./routes/me-rewards";
 import { meWalletRoutes } from "./routes/me-wallets";
 import { meTokenRoutes } from "./routes/me-token";
 import { tokenHolderRoutes } from "./routes/token-holders";
+import { chainWatcherRoutes } from "./routes/chain-watcher";
 import { healthRoutes } from "./routes/health";
 import { memberRoutes } from "./routes/members";
 import { programMemberRoutes } from "./routes/program-members";
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/v1/me", meWalletRoutes);
   app.route("/v1/me", meTokenRoutes);
   app.route("/v1/programs", tokenHolderRoutes);
+  app.route("/v1/chain", chainWatcherRoutes);
   app.route("/v1/me", myStreakRoutes);
   app.route("/v1/me", meAccessRoutes);
   app.route("/v1/me", meChannelRoutes);

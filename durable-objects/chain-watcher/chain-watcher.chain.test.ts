@@ -1,9 +1,10 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tokenHoldings } from "../../db/schema";
+import { call } from "../../test/api";
 import { chainRpc, fundedWallet, oneToken, settleTo, transferTokens } from "../../test/token-chain";
 import type { ChainWatcher } from "./chain-watcher";
 
@@ -22,6 +23,7 @@ async function holdingOf(address: string) {
 }
 
 describe("the chain watcher", () => {
+  let dave: Awaited<ReturnType<typeof fundedWallet>>;
   beforeAll(async () => {
     // The chain may be long after other files' settlements: the first poll catches up to the head.
     for (let polls = 0; polls < 20 && !(await poll()).caughtUp; polls++);
@@ -36,6 +38,15 @@ describe("the chain watcher", () => {
     expect(result.transfersApplied).toBe(3);
     expect(await holdingOf(alice.address)).toEqual({ balance: 4n * oneToken, received: 5n * oneToken, sent: oneToken, transfers: 2 });
     expect(await holdingOf(bob.address)).toEqual({ balance: 3n * oneToken, received: 3n * oneToken, sent: 0n, transfers: 2 });
+  });
+
+  it("polls again on its own alarm while the chain is busy, and stops when it is quiet", async () => {
+    const gus = await fundedWallet();
+    await settleTo([gus.address], [oneToken]);
+    expect((await poll()).transfersApplied).toBe(1);
+    // The alarm's poll finds nothing new, so it sets no further alarm.
+    expect(await runDurableObjectAlarm(watcher())).toBe(true);
+    expect(await runDurableObjectAlarm(watcher())).toBe(false);
   });
 
   it("reads nothing newer than the confirmation depth allows", async () => {
@@ -78,7 +89,7 @@ describe("the chain watcher", () => {
   });
 
   it("detects a reorg deeper than the depth, reports it, reverses the orphaned transfer and reads the new chain", async () => {
-    const dave = await fundedWallet();
+    dave = await fundedWallet();
     await settleTo([dave.address], [3n * oneToken]);
     await poll();
     const snapshot = await chainRpc("evm_snapshot");
@@ -126,5 +137,22 @@ describe("the chain watcher", () => {
     expect(result).toMatchObject({ ok: false, code: "deep_reorg_needs_operator" });
     expect((await watcher().status()).reorgs[0]).toMatchObject({ kind: "deeper_than_window", ancestorBlock: null });
     expect(await watcher().poll(Date.now())).toMatchObject({ ok: false, code: "deep_reorg_needs_operator" });
+
+    // The operator sees the report and rebuilds the view from block 0.
+    const status = await call("GET", "/v1/chain/watcher");
+    expect(status.status).toBe(200);
+    expect(status.json.reorgs[0]).toMatchObject({ kind: "deeper_than_window", resolvedAtMs: null });
+    const rebuilt = await call("POST", "/v1/chain/watcher/rebuild");
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.json).toMatchObject({ addressesReset: expect.any(Number), poll: { ok: true, caughtUp: true } });
+    expect((await call("GET", "/v1/chain/watcher")).json.reorgs[0].resolvedAtMs).toEqual(expect.any(Number));
+    // Frank's settlement is gone with the fork; what stood before it is counted again, once.
+    expect(await holdingOf(frank.address)).toEqual({ balance: 0n, received: 0n, sent: 0n, transfers: 0 });
+    expect(await holdingOf(dave.address)).toEqual({ balance: oneToken, received: 3n * oneToken, sent: 2n * oneToken, transfers: 2 });
+  });
+
+  it("keeps its status and rebuild to operators", async () => {
+    expect((await call("GET", "/v1/chain/watcher", { token: null })).status).toBe(401);
+    expect((await call("POST", "/v1/chain/watcher/rebuild", { token: "wrong" })).status).toBe(401);
   });
 });

@@ -3,7 +3,7 @@ import type { TokenTransfer } from "../../domain/token-view/holdings";
 import { type BlockRef, confirmedHead, findCommonAncestor, nextRange } from "../../domain/token-view/log-window";
 import { type ChainReader, ethersChainReader } from "./chain-reader";
 import { publishHoldings } from "./publish-holdings";
-import type { PollResult, ReorgReport, WatcherStatus } from "./watcher-rpc";
+import type { PollResult, RebuildResult, ReorgReport, WatcherStatus } from "./watcher-rpc";
 import { applyWatcherSchema } from "./watcher-schema";
 import { WatcherStore } from "./watcher-store";
 
@@ -59,6 +59,17 @@ export class ChainWatcher extends DurableObject<Env> {
   /** Where the watcher stands: its cursor, what D1 has not taken yet, and the newest reorg reports. */
   async status(): Promise<WatcherStatus> {
     return { cursor: this.store.cursor(), unpublished: this.store.unpublishedCount(), reorgs: this.store.reports(20) };
+  }
+
+  /**
+   * Rebuilds the view from block 0 (an operator's answer to a reorg deeper than the kept hashes): waits
+   * for a poll in flight, resets every address to zero and forgets what was read, then polls.
+   */
+  async rebuild(nowMs: number): Promise<RebuildResult> {
+    while (this.polling) await this.polling.catch(() => undefined);
+    const addressesReset = this.ctx.storage.transactionSync(() => this.store.resetForRebuild(nowMs));
+    console.error(`chain watcher: rebuilding the token view from block 0 (${addressesReset} addresses reset)`);
+    return { addressesReset, poll: await this.poll(nowMs) };
   }
 
   /** Writes every address's figures to D1 again (an operator rebuilding the token view); answers how many. */
@@ -193,5 +204,5 @@ function blocksOf(transfers: readonly TokenTransfer[]): BlockRef[] {
 }
 
 function tooDeepMessage(report: ReorgReport): string {
-  return `A reorg replaced blocks ${report.firstBlock}–${report.lastBlock}, deeper than the ${report.blocks.length} block hashes kept; the watcher stopped (report ${report.id}). An operator must rebuild the token view from a block before the fork`;
+  return `A reorg replaced blocks ${report.firstBlock}–${report.lastBlock}, deeper than the block hashes kept; the watcher stopped (report ${report.id}). An operator rebuilds the token view from block 0: POST /v1/chain/watcher/rebuild`;
 }

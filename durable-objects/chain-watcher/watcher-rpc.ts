@@ -17,6 +17,8 @@ export type ReorgReport = {
   lastBlock: number;
   blocks: OrphanedBlock[];
   transfersReversed: number;
+  /** When an operator rebuilt the view after a too-deep reorg (null: not yet, or a repaired one). */
+  resolvedAtMs: number | null;
 };
 
 export type PollResult =
@@ -35,3 +37,6 @@ export type PollResult =
   | { ok: false; code: "token_not_configured" | "chain_unavailable" | "deep_reorg_needs_operator"; message: string; holdingsPublished: number };
 
 export type WatcherStatus = { cursor: { number: number; hash: string } | null; unpublished: number; reorgs: ReorgReport[] };
+
+/** What an operator's rebuild did: every address's figures set to zero, then read again from block 0. */
+export type RebuildResult = { addressesReset: number; poll: PollResult };

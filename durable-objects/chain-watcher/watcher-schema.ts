@@ -17,7 +17,8 @@ const steps = [
      transfers INTEGER NOT NULL, as_of_block INTEGER NOT NULL, version INTEGER NOT NULL)`,
   `CREATE TABLE unpublished (address TEXT PRIMARY KEY, version INTEGER NOT NULL)`,
   `CREATE TABLE reorg_reports (id INTEGER PRIMARY KEY AUTOINCREMENT, detected_at_ms INTEGER NOT NULL, kind TEXT NOT NULL, depth INTEGER NOT NULL,
-     ancestor_block INTEGER, first_block INTEGER NOT NULL, last_block INTEGER NOT NULL, blocks TEXT NOT NULL, transfers_reversed INTEGER NOT NULL)`,
+     ancestor_block INTEGER, first_block INTEGER NOT NULL, last_block INTEGER NOT NULL, blocks TEXT NOT NULL, transfers_reversed INTEGER NOT NULL,
+     resolved_at_ms INTEGER)`,
   `CREATE TABLE alarm_state (id INTEGER PRIMARY KEY CHECK (id = 1), polls INTEGER NOT NULL)`,
 ] as const;
 

@@ -9,7 +9,18 @@ const reportsKeptMax = 200;
 
 type HoldingRow = { address: string; balance: string; received: string; sent: string; transfers: number; as_of_block: number; version: number };
 type TransferRow = { block_hash: string; log_index: number; block_number: number; tx_hash: string; from_address: string; to_address: string; value: string };
-type ReportRow = { id: number; detected_at_ms: number; kind: ReorgReport["kind"]; depth: number; ancestor_block: number | null; first_block: number; last_block: number; blocks: string; transfers_reversed: number };
+type ReportRow = {
+  id: number;
+  detected_at_ms: number;
+  kind: ReorgReport["kind"];
+  depth: number;
+  ancestor_block: number | null;
+  first_block: number;
+  last_block: number;
+  blocks: string;
+  transfers_reversed: number;
+  resolved_at_ms: number | null;
+};
 
 /** An address's figures as D1 should hold them, with the version they were read at. */
 export type PublishableHolding = Holding & { address: string; asOfBlock: number; version: number };
@@ -79,8 +90,23 @@ export class WatcherStore {
 
   /** The newest unresolved too-deep report, if the watcher is stopped on one. */
   blockingReport(): ReorgReport | null {
-    const row = this.sql.exec<ReportRow>("SELECT * FROM reorg_reports ORDER BY id DESC LIMIT 1").toArray()[0];
-    return row && row.kind === "deeper_than_window" ? reportOf(row) : null;
+    const row = this.sql.exec<ReportRow>("SELECT * FROM reorg_reports WHERE kind = 'deeper_than_window' AND resolved_at_ms IS NULL ORDER BY id DESC LIMIT 1").toArray()[0];
+    return row ? reportOf(row) : null;
+  }
+
+  /**
+   * An operator's way out of a too-deep reorg: every address's figures go to zero (published as such),
+   * every transfer, block hash and the cursor are forgotten, and the reports are marked resolved. The
+   * next poll reads the whole chain again from block 0. Answers how many addresses were reset.
+   */
+  resetForRebuild(nowMs: number): number {
+    const reset = this.sql.exec("UPDATE holdings SET balance = '0', received = '0', sent = '0', transfers = 0, as_of_block = 0, version = version + 1").rowsWritten;
+    this.sql.exec("INSERT OR REPLACE INTO unpublished (address, version) SELECT address, version FROM holdings");
+    this.sql.exec("DELETE FROM transfers");
+    this.sql.exec("DELETE FROM blocks");
+    this.sql.exec("DELETE FROM cursor");
+    this.sql.exec("UPDATE reorg_reports SET resolved_at_ms = ? WHERE kind = 'deeper_than_window' AND resolved_at_ms IS NULL", nowMs);
+    return reset;
   }
 
   reports(limit: number): ReorgReport[] {
@@ -146,7 +172,7 @@ export class WatcherStore {
     this.sql.exec("DELETE FROM transfers WHERE block_number < ?", oldest.number);
   }
 
-  private report(report: Omit<ReorgReport, "id">): ReorgReport {
+  private report(report: Omit<ReorgReport, "id" | "resolvedAtMs">): ReorgReport {
     const id = this.sql
       .exec<{ id: number }>(
         "INSERT INTO reorg_reports (detected_at_ms, kind, depth, ancestor_block, first_block, last_block, blocks, transfers_reversed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -161,7 +187,7 @@ export class WatcherStore {
       )
       .one().id;
     this.sql.exec("DELETE FROM reorg_reports WHERE id <= ?", id - reportsKeptMax);
-    return { id, ...report };
+    return { id, ...report, resolvedAtMs: null };
   }
 }
 
@@ -180,5 +206,6 @@ function reportOf(row: ReportRow): ReorgReport {
     lastBlock: row.last_block,
     blocks: JSON.parse(row.blocks) as OrphanedBlock[],
     transfersReversed: row.transfers_reversed,
+    resolvedAtMs: row.resolved_at_ms,
   };
 }
