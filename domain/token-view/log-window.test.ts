@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { confirmedHead, findCommonAncestor, nextRange } from "./log-window";
+import type { TokenTransfer } from "./holdings";
+import { blocksOf, confirmedHead, findCommonAncestor, logsMatchRange, nextRange } from "./log-window";
 
 describe("the watcher's reading window", () => {
   it("reads up to the newest block with enough confirmations (the head itself with one)", () => {
@@ -33,5 +34,20 @@ describe("the watcher's reading window", () => {
   it("says a reorg is deeper than the stored window when no stored block survived", () => {
     const finding = findCommonAncestor([{ number: 3, hash: "0xa" }], new Map([[3, "0xz"]]));
     expect(finding.kind).toBe("deeper_than_window");
+  });
+
+  const log = (blockNumber: number, blockHash: string, logIndex = 0): TokenTransfer => ({ blockNumber, blockHash, logIndex, txHash: "0xt", from: "0xa", to: "0xb", value: 1n });
+
+  it("accepts logs only from the range, and in its last block only under that block's hash", () => {
+    expect(logsMatchRange([log(5, "0x5"), log(6, "0x6")], 5, { number: 6, hash: "0x6" })).toBe(true);
+    expect(logsMatchRange([log(6, "0xother")], 5, { number: 6, hash: "0x6" })).toBe(false);
+    expect(logsMatchRange([log(7, "0x7")], 5, { number: 6, hash: "0x6" })).toBe(false);
+  });
+
+  it("remembers each block the logs came from once", () => {
+    expect(blocksOf([log(5, "0x5"), log(5, "0x5", 1), log(6, "0x6")])).toEqual([
+      { number: 5, hash: "0x5" },
+      { number: 6, hash: "0x6" },
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import type { TokenTransfer } from "./holdings";
+
 /**
  * Which blocks the watcher may read next. A block with N confirmations is head − N + 1, so the newest
  * block the watcher reads is that one; everything above it may still be reorganised away.
@@ -36,4 +38,19 @@ export function findCommonAncestor(storedNewestFirst: readonly BlockRef[], chain
     orphaned.push({ number: block.number, oldHash: block.hash, newHash });
   }
   return { kind: "deeper_than_window", orphaned };
+}
+
+/**
+ * Whether logs read for a range belong to the chain whose last block is `last`: each log's block lies in
+ * the range, and a log in the last block carries that block's hash (a reorg while the logs were read shows here).
+ */
+export function logsMatchRange(transfers: readonly TokenTransfer[], fromBlock: number, last: BlockRef): boolean {
+  return transfers.every((transfer) => transfer.blockNumber >= fromBlock && transfer.blockNumber <= last.number && (transfer.blockNumber !== last.number || transfer.blockHash === last.hash));
+}
+
+/** The blocks the logs came from, with their hashes: the reorg detector remembers them. */
+export function blocksOf(transfers: readonly TokenTransfer[]): BlockRef[] {
+  const blocks = new Map<number, string>();
+  for (const transfer of transfers) blocks.set(transfer.blockNumber, transfer.blockHash);
+  return [...blocks].map(([number, hash]) => ({ number, hash }));
 }

@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { TokenTransfer } from "../../domain/token-view/holdings";
-import { type BlockRef, confirmedHead, findCommonAncestor, nextRange } from "../../domain/token-view/log-window";
+import { blocksOf, confirmedHead, findCommonAncestor, logsMatchRange, nextRange } from "../../domain/token-view/log-window";
 import { type ChainReader, ethersChainReader } from "./chain-reader";
 import { publishHoldings } from "./publish-holdings";
 import type { PollResult, RebuildResult, ReorgReport, WatcherStatus } from "./watcher-rpc";
@@ -136,7 +135,7 @@ export class ChainWatcher extends DurableObject<Env> {
         }
         // The logs must come from the chain whose last block we hold: a reorg while they were read shows here.
         const lastAgain = await reader.block(range.toBlock);
-        if (lastAgain?.hash !== last.hash || !consistent(transfers, range.fromBlock, last)) continue;
+        if (lastAgain?.hash !== last.hash || !logsMatchRange(transfers, range.fromBlock, last)) continue;
         const seen = blocksOf(transfers);
         if (first !== last) seen.push({ number: first.number, hash: first.hash });
         transfersApplied += this.ctx.storage.transactionSync(() => this.store.recordRange({ number: last.number, hash: last.hash }, seen, transfers));
@@ -190,17 +189,6 @@ export class ChainWatcher extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => this.store.setAlarmPolls(busy ? polls : 0));
     if (busy && polls < alarmPollsMax) await this.ctx.storage.setAlarm(Date.now() + alarmPollMs);
   }
-}
-
-/** Each log's block number lies in the range, and a log in the range's last block carries that block's hash. */
-function consistent(transfers: readonly TokenTransfer[], fromBlock: number, last: BlockRef): boolean {
-  return transfers.every((transfer) => transfer.blockNumber >= fromBlock && transfer.blockNumber <= last.number && (transfer.blockNumber !== last.number || transfer.blockHash === last.hash));
-}
-
-function blocksOf(transfers: readonly TokenTransfer[]): BlockRef[] {
-  const blocks = new Map<number, string>();
-  for (const transfer of transfers) blocks.set(transfer.blockNumber, transfer.blockHash);
-  return [...blocks].map(([number, hash]) => ({ number, hash }));
 }
 
 function tooDeepMessage(report: ReorgReport): string {
