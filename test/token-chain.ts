@@ -31,6 +31,18 @@ export async function settleTo(recipients: string[], amounts: bigint[]): Promise
   return receipt.blockNumber;
 }
 
+/** Sends the next settlement without waiting for it (a faulty chain may reorg it away): answers its hash. */
+export async function sendSettlement(recipients: string[], amounts: bigint[]): Promise<string> {
+  const contract = token(new Wallet(env.SETTLER_PRIVATE_KEY, chainProvider()));
+  const sent: ContractTransactionResponse = await contract.settle((await contract.settledCount()) + 1n, recipients, amounts);
+  return sent.hash;
+}
+
+/** A wallet's token balance on chain now. */
+export async function balanceOnChain(address: string): Promise<bigint> {
+  return token(new Wallet(env.SETTLER_PRIVATE_KEY, chainProvider())).balanceOf(address);
+}
+
 /** A new wallet with gas money (hardhat_setBalance), on the test chain only. */
 export async function fundedWallet(): Promise<Wallet> {
   const wallet = Wallet.createRandom().connect(chainProvider());
