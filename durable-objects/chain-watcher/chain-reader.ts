@@ -10,7 +10,7 @@ const transferTopic = id("Transfer(address,address,uint256)");
 
 export type ChainBlock = BlockRef & { parentHash: string };
 
-/** What the watcher asks of the chain; tests may stand in for it. */
+/** What the watcher asks of the chain. */
 export type ChainReader = {
   head(): Promise<number>;
   block(number: number): Promise<ChainBlock | null>;

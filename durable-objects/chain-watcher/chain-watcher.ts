@@ -31,8 +31,6 @@ export class ChainWatcher extends DurableObject<Env> {
   private readonly store: WatcherStore;
   /** A cron and an alarm may both ask to poll: they share the poll in flight (reads must not interleave). */
   private polling: Promise<PollResult> | null = null;
-  /** Tests replace the chain reader; production reads through ethers. */
-  protected readerFor: () => ChainReader = () => ethersChainReader(this.env.CHAIN_RPC_URL, Number(this.env.CHAIN_ID));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -97,7 +95,7 @@ export class ChainWatcher extends DurableObject<Env> {
     const blocking = this.store.blockingReport();
     if (blocking) return { kind: "deep_reorg_needs_operator", message: tooDeepMessage(blocking) };
     const confirmations = Number(this.env.CHAIN_EVENTS_CONFIRMATIONS || "1");
-    const reader = this.readerFor();
+    const reader = ethersChainReader(this.env.CHAIN_RPC_URL, Number(this.env.CHAIN_ID));
     try {
       const reorgs: ReorgReport[] = [];
       let transfersApplied = 0;
