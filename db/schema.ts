@@ -261,7 +261,12 @@ export const memberWallets = sqliteTable(
     memberId: text("member_id").notNull(),
     linkedAt: text("linked_at").notNull(),
   },
-  (table) => [primaryKey({ columns: [table.programId, table.address] }), index("member_wallets_member_idx").on(table.memberId)],
+  (table) => [
+    primaryKey({ columns: [table.programId, table.address] }),
+    index("member_wallets_member_idx").on(table.memberId),
+    // The token holder list pages a program's members in id order (issue 23).
+    index("member_wallets_program_member_idx").on(table.programId, table.memberId),
+  ],
 );
 
 /**
@@ -379,3 +384,27 @@ export const liveEvents = sqliteTable(
   },
   (table) => [index("live_events_program_starts_idx").on(table.programId, table.startsAtMs), uniqueIndex("live_events_program_key_idx").on(table.programId, table.idempotencyKey)],
 );
+
+/**
+ * What each address holds of the reward token and has moved (issue 23), written by the ChainWatcher
+ * from the token's Transfer logs behind the confirmation depth. Rows carry absolute figures, never
+ * increments, so a write repeated after a crash or a reorg's repair changes nothing. A member's token
+ * view is the sum over the member's wallets (`member_wallets`), so an address linked in two programs
+ * counts for both members, and linking a wallet brings its history with it.
+ */
+export const tokenHoldings = sqliteTable("token_holdings", {
+  /** EIP-55 checksummed, as `member_wallets` stores it. */
+  address: text("address").primaryKey(),
+  /** Base units (18 decimals) as decimal strings: exact, past what SQLite integers hold. */
+  balance: text("balance").notNull(),
+  received: text("received").notNull(),
+  sent: text("sent").notNull(),
+  /** The same figures in whole tokens as floats: for analytics sums and ratios only. */
+  balanceTokens: real("balance_tokens").notNull(),
+  receivedTokens: real("received_tokens").notNull(),
+  sentTokens: real("sent_tokens").notNull(),
+  transfers: integer("transfers").notNull(),
+  /** The newest block whose transfers these figures include. */
+  asOfBlock: integer("as_of_block").notNull(),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});

@@ -2,6 +2,7 @@ import { Interface, Wallet, recoverAddress } from "ethers";
 import { chainTestHosts, chainTestUrlVariable } from "./chain-accounts";
 import { createFakeTencentApi, fakeTencentCredentials, fakeTencentUrl } from "./fake-tencent";
 import { createFakeTencentChat, fakeTencentChatCredentials, fakeTencentChatUrl } from "./fake-tencent-chat";
+import { createFaultyChain } from "./faulty-chain";
 
 /**
  * The chain the workerd tests reach: miniflare's `outboundService` (vitest.config.ts) runs
@@ -42,6 +43,8 @@ function answer(rpc: RpcRequest): unknown {
 
 const fakeTencent = createFakeTencentApi([fakeTencentCredentials]);
 const fakeTencentChat = createFakeTencentChat(fakeTencentChatCredentials);
+/** The fault-injection project's chain: a seeded fault injector in front of its hardhat node (test/faulty-chain.ts). */
+const faultyChain = createFaultyChain(() => process.env[chainTestUrlVariable("faults")]);
 
 /** A request to a project's chain host, sent on to that project's hardhat node (test/chain-node-setup.ts). */
 function toHardhatNode(request: Request, project: keyof typeof chainTestHosts): Promise<Response> {
@@ -53,7 +56,7 @@ function toHardhatNode(request: Request, project: keyof typeof chainTestHosts): 
 export async function testOutbound(request: Request): Promise<Response> {
   const { hostname } = new URL(request.url);
   if (hostname === new URL(chainTestHosts.chain).hostname) return toHardhatNode(request, "chain");
-  if (hostname === new URL(chainTestHosts.faults).hostname) return toHardhatNode(request, "faults");
+  if (hostname === new URL(chainTestHosts.faults).hostname) return faultyChain.handle(request);
   if (hostname === new URL(fakeTencentUrl).hostname) return fakeTencent.handle(request);
   if (hostname === new URL(fakeTencentChatUrl).hostname) return fakeTencentChat.handle(request);
   if (hostname === new URL(silentChainUrl).hostname) return new Promise<Response>(() => {});

@@ -4,6 +4,7 @@ import { scheduleChatReconciliation } from "./channels/reconcile";
 import { rebuildDeadLettered } from "./queues/dead-letters";
 import { projectMemberEvents } from "./queues/projections";
 import { pruneExpiredSignIns } from "./sessions/prune-expired";
+import { pollTokenLogs } from "./token/poll-token-logs";
 
 export { Member } from "../durable-objects/member/member";
 export { RewardStock } from "../durable-objects/reward-stock/reward-stock";
@@ -17,12 +18,19 @@ export { ChainWatcher } from "../durable-objects/chain-watcher/chain-watcher";
 const outboxQueue = "loyalty-outbox";
 const outboxDeadLetterQueue = "loyalty-outbox-dlq";
 const chatSyncQueue = "loyalty-chat-sync";
+// The cron in wrangler.toml for the chain (issue 23): settlement batches and reconciliation, token logs.
+const settlementCron = "*/5 * * * *";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
+    // Each cron in wrangler.toml runs its own jobs: the hourly ones stay hourly.
+    if (controller.cron === settlementCron) {
+      await pollTokenLogs(env, controller.scheduledTime);
+      return;
+    }
     await pruneExpiredSignIns(env, controller.scheduledTime);
     await scheduleChatReconciliation(env, controller.scheduledTime);
   },
