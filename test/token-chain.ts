@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { rewardTokenAbi } from "../contracts/reward-token-abi";
 import { Contract, type ContractTransactionResponse, JsonRpcProvider, Network, Wallet, parseEther } from "ethers";
 
 /**
@@ -6,17 +7,11 @@ import { Contract, type ContractTransactionResponse, JsonRpcProvider, Network, W
  * as the settler and as members' wallets, and drive the node (snapshots, reverts, blocks). Files of that
  * project share the chain and its settlement counter, so a settlement reads `settledCount()` right before.
  */
-const tokenAbi = [
-  "function settle(uint256 settlementId, address[] recipients, uint256[] amounts)",
-  "function settledCount() view returns (uint256)",
-  "function transfer(address to, uint256 amount) returns (bool)",
-  "function balanceOf(address owner) view returns (uint256)",
-];
 
 /** cacheTimeout -1: ethers would otherwise answer a repeated read (a nonce, a block) from a 250 ms cache. */
 export const chainProvider = () => new JsonRpcProvider(env.CHAIN_RPC_URL, undefined, { staticNetwork: Network.from(31337), cacheTimeout: -1 });
 
-export const token = (signer: Wallet) => new Contract(env.TOKEN_ADDRESS, tokenAbi, signer);
+export const token = (signer: Wallet) => new Contract(env.TOKEN_ADDRESS, rewardTokenAbi, signer);
 
 /** One whole token in base units. */
 export const oneToken = 10n ** 18n;
