@@ -3,6 +3,8 @@ import { consumeChatSync } from "./channels/chat-sync-consumer";
 import { scheduleChatReconciliation } from "./channels/reconcile";
 import { rebuildDeadLettered } from "./queues/dead-letters";
 import { projectMemberEvents } from "./queues/projections";
+import { consumeSettlementIntents } from "./queues/settlement-intents";
+import { kickSettlement, settlementCron } from "./chain/settlement-cron";
 import { pruneExpiredSignIns } from "./sessions/prune-expired";
 
 export { Member } from "../durable-objects/member/member";
@@ -17,12 +19,18 @@ export { ChainWatcher } from "../durable-objects/chain-watcher/chain-watcher";
 const outboxQueue = "loyalty-outbox";
 const outboxDeadLetterQueue = "loyalty-outbox-dlq";
 const chatSyncQueue = "loyalty-chat-sync";
+const settlementQueue = "loyalty-settlement";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
+    // Two crons (wrangler.toml): the 5-minute one settles; everything else stays hourly.
+    if (controller.cron === settlementCron) {
+      await kickSettlement(env, controller.scheduledTime);
+      return;
+    }
     await pruneExpiredSignIns(env, controller.scheduledTime);
     await scheduleChatReconciliation(env, controller.scheduledTime);
   },
@@ -30,6 +38,7 @@ export default {
     if (batch.queue === outboxQueue) return projectMemberEvents(batch, env);
     if (batch.queue === outboxDeadLetterQueue) return rebuildDeadLettered(batch, env);
     if (batch.queue === chatSyncQueue) return consumeChatSync(batch, env);
-    throw new Error(`This Worker consumes ${outboxQueue}, ${outboxDeadLetterQueue} and ${chatSyncQueue}, not ${batch.queue}; check [[queues.consumers]] in wrangler.toml`);
+    if (batch.queue === settlementQueue) return consumeSettlementIntents(batch, env);
+    throw new Error(`This Worker consumes ${outboxQueue}, ${outboxDeadLetterQueue}, ${chatSyncQueue} and ${settlementQueue}, not ${batch.queue}; check [[queues.consumers]] in wrangler.toml`);
   },
 } satisfies ExportedHandler<Env, unknown>;
