@@ -1,0 +1,157 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { crashNext } from "../../test/crash";
+import { FakeMembers, intentFor, runSettlerUntilIdle, settler, settlerRows, token } from "../../test/settler";
+import type { ChainSettler } from "./chain-settler";
+
+const unit = 10n ** 18n;
+const members = new FakeMembers();
+
+async function settle(intents: ReturnType<typeof intentFor>[]) {
+  for (const intent of intents) members.reserve(intent);
+  await settler().acceptIntents(intents);
+  await settler().cutBatch(Date.now());
+  return runSettlerUntilIdle();
+}
+
+beforeAll(async () => {
+  await settler().configure({ pollMs: 0, backoffBaseMs: 10, backoffMaxMs: 200, deliveryRetryMs: 50, stuckAfterMs: 60_000 });
+  await members.install();
+});
+
+describe("the chain settler on a real chain", () => {
+  it("mints each address the sum of its intents in one settlement, final after its confirmation, and tells each member", async () => {
+    const shared = intentFor("m-alice", 3n * unit);
+    const intents = [shared, intentFor("m-alice", 2n * unit, shared.address), intentFor("m-bob", 7n * unit), intentFor("m-carol", 1n)];
+    const countBefore = Number(await token().settledCount());
+    const status = await settle(intents);
+
+    expect(status.inFlight).toBeNull();
+    expect(Number(await token().settledCount())).toBe(countBefore + 1);
+    expect(await token().balanceOf(shared.address)).toBe(5n * unit);
+    expect(await token().balanceOf(intents[2].address)).toBe(7n * unit);
+    expect(await token().balanceOf(intents[3].address)).toBe(1n);
+    const deliveries = await settlerRows<{ intent_id: string; kind: string; outcome: string }>("SELECT intent_id, kind, outcome FROM deliveries WHERE intent_id IN (?, ?, ?, ?) ORDER BY intent_id", ...intents.map((intent) => intent.intentId));
+    expect(deliveries.map((row) => [row.kind, row.outcome])).toEqual(intents.map(() => ["confirm", "settled"]));
+    const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
+    expect(batch).toMatchObject({ state: "final", settlementId: countBefore + 1, recipientCount: 3, totalTokenAmount: (12n * unit + 1n).toString() });
+    expect(batch.gasUsed).toBeGreaterThan(0);
+    expect(batch.finalTxHash).toBe(batch.transactions.at(-1)!.hash);
+  });
+
+  it("reconciles the settlement's members with zero differences", async () => {
+    const run = await settler().lastReconciliation();
+    expect(run).toMatchObject({ membersChecked: 3, membersUnreachable: 0, differences: [] });
+  });
+
+  it("pays a replayed intent once", async () => {
+    const intent = intentFor("m-dave", 4n * unit);
+    await settle([intent]);
+    const intake = await settler().acceptIntents([intent]);
+    expect(intake).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await settler().cutBatch(Date.now())).toMatchObject({ batchId: null, reason: "nothing_queued" });
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(4n * unit);
+  });
+
+  it("keeps the first payload of an intent that arrives again changed, and reports it", async () => {
+    const intent = intentFor("m-erin", 1n * unit);
+    await settler().acceptIntents([intent]);
+    expect(await settler().acceptIntents([{ ...intent, tokenAmount: (9n * unit).toString() }])).toMatchObject({ accepted: 0, conflicts: [intent.intentId] });
+    members.reserve(intent);
+    await settler().cutBatch(Date.now());
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(1n * unit);
+  });
+
+  it("gives two batches in a row consecutive settlement ids", async () => {
+    await settle([intentFor("m-frank", unit)]);
+    await settle([intentFor("m-grace", unit)]);
+    const [second, first] = (await settler().chainSettlements("prg_chain", null, 2)).items;
+    expect(second.settlementId).toBe(first.settlementId! + 1);
+    expect(Number(await token().settledCount())).toBe(second.settlementId);
+  });
+
+  it("recovers when its storage says a transaction was sent that the chain never saw", async () => {
+    const intent = intentFor("m-heidi", 2n * unit);
+    members.reserve(intent);
+    await settler().acceptIntents([intent]);
+    await settler().cutBatch(Date.now());
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      instance.chain.broadcast = async () => ({ ok: true });
+    });
+    await runDurableObjectAlarm(settler());
+    expect((await settler().status()).inFlight).toMatchObject({ state: "sent" });
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      delete (instance.chain as Partial<Pick<typeof instance.chain, "broadcast">>).broadcast;
+    });
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(2n * unit);
+    const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
+    expect(batch.state).toBe("final");
+    expect(batch.transactions).toHaveLength(1);
+  });
+
+  it("does not mint twice when it crashes right after broadcasting, before recording the result", async () => {
+    const intent = intentFor("m-ivan", 3n * unit);
+    members.reserve(intent);
+    const countBefore = Number(await token().settledCount());
+    await settler().acceptIntents([intent]);
+    await settler().cutBatch(Date.now());
+    await crashNext(settler(), "UPDATE attempts SET sent_at_ms");
+    await runDurableObjectAlarm(settler());
+    const [attempt] = await settlerRows<{ sent_at_ms: number | null }>("SELECT a.sent_at_ms FROM attempts a JOIN intents i ON i.batch_id = a.batch_id WHERE i.intent_id = ?", intent.intentId);
+    expect(attempt.sent_at_ms).toBeNull();
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(3n * unit);
+    expect(Number(await token().settledCount())).toBe(countBefore + 1);
+  });
+
+  it("waits while the token is paused and settles after it is unpaused", async () => {
+    const intent = intentFor("m-judy", 5n * unit);
+    members.reserve(intent);
+    await (await token(true).pause()).wait();
+    try {
+      await settler().acceptIntents([intent]);
+      await settler().cutBatch(Date.now());
+      await runDurableObjectAlarm(settler());
+      expect((await settler().status()).inFlight).toMatchObject({ state: "cut", lastStep: "token paused: waiting" });
+      expect(await token().balanceOf(intent.address)).toBe(0n);
+    } finally {
+      await (await token(true).unpause()).wait();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(5n * unit);
+  });
+
+  it("splits 600 recipients into a batch of 500 and one of 100", async () => {
+    const intents = Array.from({ length: 600 }, (_, n) => members.reserve(intentFor(`m-crowd-${n}`, BigInt(n + 1) * 1_000n, undefined, "prg_crowd")));
+    for (let start = 0; start < intents.length; start += 100) await settler().acceptIntents(intents.slice(start, start + 100));
+    await runSettlerUntilIdle();
+    const batches = (await settler().chainSettlements("prg_crowd", null, 10)).items;
+    expect(batches.map((batch) => [batch.state, batch.recipientCount])).toEqual([
+      ["final", 100],
+      ["final", 500],
+    ]);
+    for (const n of [0, 499, 500, 599]) expect(await token().balanceOf(intents[n].address)).toBe(BigInt(n + 1) * 1_000n);
+  });
+
+  it("reports a member whose ledger settled more than the chain minted, with both figures and the settlement ids", async () => {
+    members.skew.set("m-bob", 1n);
+    const { runId } = await settler().reconcile(Date.now());
+    const run = await settler().lastReconciliation();
+    expect(run?.runId).toBe(runId);
+    expect(run?.differences).toEqual([expect.objectContaining({ kind: "member", memberId: "m-bob", chainPlusUnsettled: (7n * unit).toString(), ledger: (7n * unit + 1n).toString(), settlementIds: [expect.any(Number)] })]);
+    members.skew.delete("m-bob");
+  });
+
+  it("abandons a batch the token refuses for good and returns its intents to their members", async () => {
+    const intent = intentFor("m-zero", unit, "0x0000000000000000000000000000000000000000");
+    await settle([intent]);
+    const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
+    expect(batch.state).toBe("abandoned");
+    expect(batch.abandonedReason).toMatch(/SettlementToZeroAddress/);
+    expect(members.returned).toContain(intent.intentId);
+  });
+});
