@@ -1,7 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { crashNext } from "../../test/crash";
-import { FakeMembers, intentFor, runSettlerUntilIdle, settler, settlerRows, token } from "../../test/settler";
+import { env } from "cloudflare:workers";
+import { Wallet } from "ethers";
+import { FakeMembers, chainProvider, intentFor, runSettlerUntilIdle, settler, settlerRows, token } from "../../test/settler";
 import type { ChainSettler } from "./chain-settler";
 
 const unit = 10n ** 18n;
@@ -105,6 +107,60 @@ describe("the chain settler on a real chain", () => {
     await runSettlerUntilIdle();
     expect(await token().balanceOf(intent.address)).toBe(3n * unit);
     expect(Number(await token().settledCount())).toBe(countBefore + 1);
+  });
+
+  it("re-signs the same settlement at a new nonce when another transaction takes its nonce", async () => {
+    const intent = intentFor("m-kim", 6n * unit);
+    members.reserve(intent);
+    const countBefore = Number(await token().settledCount());
+    await settler().acceptIntents([intent]);
+    await settler().cutBatch(Date.now());
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      const chain = instance.chain;
+      const broadcast = chain.broadcast.bind(chain);
+      // Another sender with the settler's key takes the nonce first (an operator's manual transaction).
+      chain.broadcast = async (raw) => {
+        chain.broadcast = broadcast;
+        const key = new Wallet(env.SETTLER_PRIVATE_KEY, chain.provider);
+        await (await key.sendTransaction({ to: key.address, value: 0n })).wait();
+        return broadcast(raw);
+      };
+    });
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(6n * unit);
+    expect(Number(await token().settledCount())).toBe(countBefore + 1);
+    const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
+    expect(batch.transactions.map((tx) => [tx.settlementId, tx.lastError])).toEqual([
+      [countBefore + 1, "nonce_taken"],
+      [countBefore + 1, null],
+    ]);
+    expect(batch.transactions[1].nonce).toBe(batch.transactions[0].nonce + 1);
+  });
+
+  it("replaces a stuck transaction at the same nonce with a bumped fee, and the replacement alone mints", async () => {
+    const intent = intentFor("m-lee", 8n * unit);
+    members.reserve(intent);
+    const provider = chainProvider();
+    await settler().configure({ stuckAfterMs: 0, stepsPerRunMax: 3 });
+    await provider.send("evm_setAutomine", [false]);
+    try {
+      await settler().acceptIntents([intent]);
+      await settler().cutBatch(Date.now());
+      await runDurableObjectAlarm(settler());
+      await provider.send("evm_mine", []);
+    } finally {
+      await provider.send("evm_setAutomine", [true]);
+      await settler().configure({ stuckAfterMs: 60_000, stepsPerRunMax: 8 });
+    }
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(8n * unit);
+    const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
+    expect(batch.state).toBe("final");
+    expect(new Set(batch.transactions.map((tx) => tx.nonce)).size).toBe(1);
+    expect(batch.transactions.length).toBeGreaterThan(1);
+    const [first, second] = batch.transactions;
+    expect(BigInt(second.maxFeePerGas) * 1000n).toBeGreaterThanOrEqual(BigInt(first.maxFeePerGas) * 1125n);
+    expect(batch.finalTxHash).toBe(batch.transactions.at(-1)!.hash);
   });
 
   it("waits while the token is paused and settles after it is unpaused", async () => {
