@@ -7,7 +7,8 @@ import worker from "../index";
 async function deliver(bodies: unknown[]) {
   const batch = createMessageBatch("loyalty-settlement", bodies.map((body, n) => ({ id: `intent-msg-${n}-${Math.random()}`, timestamp: new Date(), attempts: 1, body })));
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  const consume: ExportedHandlerQueueHandler<Env, unknown> = worker.queue;
+  await consume(batch, env, ctx);
   const result = await getQueueResult(batch, ctx);
   return { ids: batch.messages.map((message) => message.id), ...result };
 }
