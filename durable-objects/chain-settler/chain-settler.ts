@@ -10,8 +10,7 @@ import { type IntentIntake, SettlerStore } from "./settler-store";
 import { type SettlerTiming, backoffMs, defaultTiming } from "./settler-timing";
 import { type ChainSettlementView, type ReconciliationView, chainSettlementsPage, lastReconciliation } from "./settler-views";
 
-/** The singleton's name: one settler per deployment and signing key, since it owns the key's nonce. */
-export const chainSettlerName = "settler";
+export { chainSettlerName } from "./settler-name";
 
 export type SettlerStatus = { queued: number; inFlight: { batchId: number; state: string; settlementId: number | null; lastStep: string | null } | null; batches: Record<string, number>; pendingDeliveries: number; deliveredDeliveries: number };
 

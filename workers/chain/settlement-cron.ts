@@ -1,4 +1,4 @@
-import { chainSettlerName } from "../../durable-objects/chain-settler/chain-settler";
+import { chainSettlerName } from "../../durable-objects/chain-settler/settler-name";
 
 /** The 5-minute cron (wrangler.toml): what has queued is cut into a batch, and ledger and chain are reconciled. */
 export const settlementCron = "*/5 * * * *";

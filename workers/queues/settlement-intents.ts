@@ -1,5 +1,5 @@
 import { PayoutIntentSchema, type PayoutIntent } from "../../domain/token-settlement/payout-intent";
-import { chainSettlerName } from "../../durable-objects/chain-settler/chain-settler";
+import { chainSettlerName } from "../../durable-objects/chain-settler/settler-name";
 import { callActor } from "../ledger/call-actor";
 import { retryDelaySeconds } from "./retry-delay";
 

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { chainSettlerName } from "../../durable-objects/chain-settler/chain-settler";
+import { chainSettlerName } from "../../durable-objects/chain-settler/settler-name";
 import { chainSettlementsPageMax } from "../../durable-objects/chain-settler/settler-views";
 import type { AppEnv } from "../app-env";
 import { requireAuth } from "../auth/require-auth";
