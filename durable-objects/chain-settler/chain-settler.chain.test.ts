@@ -202,12 +202,24 @@ describe("the chain settler on a real chain", () => {
     members.skew.delete("m-bob");
   });
 
+  it("returns an intent to the zero address at once, without putting it in a batch", async () => {
+    const intent = members.reserve(intentFor("m-zero", unit, "0x0000000000000000000000000000000000000000"));
+    expect(await settler().acceptIntents([intent])).toMatchObject({ accepted: 0, refused: [intent.intentId] });
+    await runSettlerUntilIdle();
+    await runDurableObjectAlarm(settler());
+    expect(members.returned).toContain(intent.intentId);
+    expect(await settlerRows("SELECT state, batch_id FROM intents WHERE intent_id = ?", intent.intentId)).toEqual([{ state: "returned", batch_id: null }]);
+  });
+
   it("abandons a batch the token refuses for good and returns its intents to their members", async () => {
-    const intent = intentFor("m-zero", unit, "0x0000000000000000000000000000000000000000");
-    await settle([intent]);
+    const tooLarge = members.reserve(intentFor("m-huge", 2n ** 128n));
+    const bystander = members.reserve(intentFor("m-bystander", unit));
+    await settle([tooLarge, bystander]);
     const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
     expect(batch.state).toBe("abandoned");
-    expect(batch.abandonedReason).toMatch(/SettlementToZeroAddress/);
-    expect(members.returned).toContain(intent.intentId);
+    expect(batch.abandonedReason).toMatch(/AmountTooLarge/);
+    await runDurableObjectAlarm(settler());
+    expect(members.returned).toEqual(expect.arrayContaining([tooLarge.intentId, bystander.intentId]));
+    expect(await token().balanceOf(bystander.address)).toBe(0n);
   });
 });

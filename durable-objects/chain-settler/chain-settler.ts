@@ -39,7 +39,8 @@ export class ChainSettler extends DurableObject<Env> {
     const nowMs = Date.now();
     const intake = this.ctx.storage.transactionSync(() => this.store.storeIntents(intents, nowMs));
     if (intake.conflicts.length > 0) console.error(`chain settler: intents ${intake.conflicts.join(", ")} arrived again with another payload; the first is kept`);
-    if (intake.accepted > 0) await this.wakeBy(nowMs);
+    if (intake.refused.length > 0) console.error(`chain settler: intents ${intake.refused.join(", ")} name the zero address; returned to their members`);
+    if (intake.accepted > 0 || intake.refused.length > 0) await this.wakeBy(nowMs);
     return intake;
   }
 
@@ -74,8 +75,9 @@ export class ChainSettler extends DurableObject<Env> {
     return chainSettlementsPage(this.store, programId, beforeBatchId, limit);
   }
 
-  async lastReconciliation(): Promise<ReconciliationView | null> {
-    return lastReconciliation(this.store);
+  /** The last reconciliation run; given a program, only its members' differences and its settlements'. */
+  async lastReconciliation(programId: string | null = null): Promise<ReconciliationView | null> {
+    return lastReconciliation(this.store, programId);
   }
 
   async status(): Promise<SettlerStatus> {
@@ -139,7 +141,7 @@ export class ChainSettler extends DurableObject<Env> {
       if (result.finalBatchId !== undefined) await this.reconcileBatch(result.finalBatchId, nowMs);
       if (!result.again) return result.wakeAtMs;
     }
-    return nowMs;
+    return nowMs + this.timing().pollMs;
   }
 
   /** After a settlement is final: its receipt against its payload, and each of its members' ledgers. */

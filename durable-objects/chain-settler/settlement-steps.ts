@@ -66,9 +66,13 @@ async function persistThenSend(step: StepContext, batch: BatchRow, tx: { settlem
 /** Broadcasts a persisted attempt and records the node's answer. A transport failure leaves the outcome unknown (sent_at_ms stays null). */
 async function send(step: StepContext, hash: string, raw: string, nowMs: number): Promise<StepResult> {
   const result = await step.chain.broadcast(raw);
-  if (result.ok) step.store.run("UPDATE attempts SET sent_at_ms = COALESCE(sent_at_ms, ?), last_error = NULL, last_error_message = NULL WHERE hash = ?", nowMs, hash);
-  else step.store.run("UPDATE attempts SET last_error = ?, last_error_message = ? WHERE hash = ?", result.error, result.message.slice(0, 500), hash);
-  return { again: true, wakeAtMs: nowMs };
+  if (result.ok) {
+    step.store.run("UPDATE attempts SET sent_at_ms = COALESCE(sent_at_ms, ?), last_error = NULL, last_error_message = NULL WHERE hash = ?", nowMs, hash);
+    return { again: true, wakeAtMs: nowMs };
+  }
+  step.store.run("UPDATE attempts SET last_error = ?, last_error_message = ? WHERE hash = ?", result.error, result.message.slice(0, 500), hash);
+  // A refusal is acted on at the next look (replace, re-sign), not in a tight loop against the node.
+  return { again: false, wakeAtMs: nowMs + step.timing.pollMs };
 }
 
 /** One step for the batch in flight: read what the chain says about every hash we sent, decide, act. */

@@ -36,7 +36,10 @@ export type AttemptRow = {
   last_error_message: string | null;
 };
 
-export type IntentIntake = { accepted: number; duplicates: number; conflicts: string[]; invalid: number };
+/** What became of intents handed to the settler: `refused` ones are returned to their members at once. */
+export type IntentIntake = { accepted: number; duplicates: number; conflicts: string[]; invalid: number; refused: string[] };
+
+const zeroAddress = /^0x0{40}$/;
 
 /** The settler's SQL: each method is one statement or one small group the caller wraps in a transaction. */
 export class SettlerStore {
@@ -56,7 +59,7 @@ export class SettlerStore {
 
   /** Stores intents, once each by id; the same id with another payload is a conflict, kept aside and never applied. */
   storeIntents(received: readonly unknown[], nowMs: number): IntentIntake {
-    const intake: IntentIntake = { accepted: 0, duplicates: 0, conflicts: [], invalid: 0 };
+    const intake: IntentIntake = { accepted: 0, duplicates: 0, conflicts: [], invalid: 0, refused: [] };
     for (const candidate of received) {
       const parsed = PayoutIntentSchema.safeParse(candidate);
       if (!parsed.success) {
@@ -74,10 +77,17 @@ export class SettlerStore {
         }
         continue;
       }
+      // The token refuses a zero address for the whole batch: such an intent never joins one, and goes back to its member.
+      const refused = zeroAddress.test(intent.address);
       this.run(
-        "INSERT INTO intents (intent_id, member_id, program_id, address, points, token_amount, cut_at_ms, payload, state, queued_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
-        intent.intentId, intent.memberId, intent.programId, intent.address, intent.points, intent.tokenAmount, intent.cutAtMs, payload, nowMs,
+        "INSERT INTO intents (intent_id, member_id, program_id, address, points, token_amount, cut_at_ms, payload, state, queued_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        intent.intentId, intent.memberId, intent.programId, intent.address, intent.points, intent.tokenAmount, intent.cutAtMs, payload, refused ? "returned" : "queued", nowMs,
       );
+      if (refused) {
+        this.run("INSERT OR IGNORE INTO deliveries (intent_id, kind, member_id, reason, created_at_ms, next_at_ms) VALUES (?, 'return', ?, 'zero_address: the payout wallet is the zero address', ?, ?)", intent.intentId, intent.memberId, nowMs, nowMs);
+        intake.refused.push(intent.intentId);
+        continue;
+      }
       intake.accepted++;
     }
     return intake;

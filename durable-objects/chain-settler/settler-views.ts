@@ -71,15 +71,21 @@ export type ReconciliationView = {
 /** The most differences one reconciliation view shows. */
 export const reconciliationDifferencesMax = 200;
 
-/** The latest reconciliation run (a full run's latest page, or a settlement's own run), with its differences. */
-export function lastReconciliation(store: SettlerStore): ReconciliationView | null {
+/**
+ * The latest reconciliation run (the cron's run over every member, or a settlement's own run), with its
+ * differences; given a program, only the differences of its members and of settlements that paid them.
+ */
+export function lastReconciliation(store: SettlerStore, programId: string | null = null): ReconciliationView | null {
   const run = store.one<{ run_id: number; scope: string; started_at_ms: number; finished_at_ms: number | null; members_checked: number; members_unreachable: number }>(
     "SELECT * FROM reconciliation_runs ORDER BY run_id DESC LIMIT 1",
   );
   if (!run) return null;
   const differences = store.all<{ kind: "member" | "batch"; member_id: string | null; chain_plus_unsettled: string | null; ledger: string | null; on_chain: string | null; unsettled: string | null; settlement_ids: string; detail: string | null; at_ms: number }>(
-    "SELECT * FROM reconciliation_differences WHERE run_id = ? ORDER BY rowid LIMIT ?",
-    run.run_id, reconciliationDifferencesMax,
+    `SELECT * FROM reconciliation_differences d WHERE run_id = ?1 AND (?2 IS NULL
+       OR (d.kind = 'member' AND EXISTS (SELECT 1 FROM intents WHERE member_id = d.member_id AND program_id = ?2))
+       OR (d.kind = 'batch' AND EXISTS (SELECT 1 FROM batches b JOIN intents i ON i.batch_id = b.batch_id WHERE b.settlement_id = json_extract(d.settlement_ids, '$[0]') AND i.program_id = ?2)))
+     ORDER BY rowid LIMIT ?3`,
+    run.run_id, programId, reconciliationDifferencesMax,
   );
   return {
     runId: run.run_id,

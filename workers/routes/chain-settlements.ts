@@ -94,7 +94,7 @@ const getReconciliation = createRoute({
   method: "get",
   path: "/{id}/settlements/chain/reconciliation",
   tags: ["Token settlement"],
-  summary: "The last reconciliation of ledger and chain (members checked, differences); differences are reported, never corrected",
+  summary: "The last reconciliation of ledger and chain (members checked across the deployment, this program's differences); differences are reported, never corrected",
   security: operatorSecurity,
   middleware: [requireAuth({ operator: true })] as const,
   request: { params: IdParamsSchema },
@@ -126,7 +126,7 @@ chainSettlementRoutes.openapi(listChainSettlements, async (c) => {
 chainSettlementRoutes.openapi(getReconciliation, async (c) => {
   const { id: programId } = c.req.valid("param");
   await findProgram(c.env.DB, programId);
-  const run = await callActor(c.env.CHAIN_SETTLER, chainSettlerName, (settler) => settler.lastReconciliation());
+  const run = await callActor(c.env.CHAIN_SETTLER, chainSettlerName, (settler) => settler.lastReconciliation(programId));
   const reconciliation = run && {
     runId: run.runId,
     scope: run.scope,
