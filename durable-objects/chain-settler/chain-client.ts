@@ -1,9 +1,8 @@
-import { Interface, JsonRpcProvider, Network, Transaction, Wallet, isError, keccak256, toBeHex, zeroPadValue } from "ethers";
-import rewardToken from "../../contracts/artifacts/RewardToken.json";
+import { JsonRpcProvider, Network, Transaction, Wallet, isError, keccak256, toBeHex, zeroPadValue } from "ethers";
 import type { Fees } from "../../domain/token-settlement/fee-bump";
 import type { BroadcastError } from "../../domain/token-settlement/in-flight";
+import { tokenInterface } from "./settlement-abi";
 
-export const tokenInterface = new Interface(rewardToken.abi);
 const settledTopic = tokenInterface.getEvent("Settled")!.topicHash;
 const transferTopic = tokenInterface.getEvent("Transfer")!.topicHash;
 const zeroTopic = zeroPadValue("0x", 32);

@@ -4,6 +4,7 @@ import { crashNext } from "../../test/crash";
 import { env } from "cloudflare:workers";
 import { Wallet } from "ethers";
 import { FakeMembers, chainProvider, intentFor, runSettlerUntilIdle, settler, settlerRows, token } from "../../test/settler";
+import { ChainUnreachable } from "./chain-client";
 import type { ChainSettler } from "./chain-settler";
 
 const unit = 10n ** 18n;
@@ -106,6 +107,37 @@ describe("the chain settler on a real chain", () => {
     expect(attempt.sent_at_ms).toBeNull();
     await runSettlerUntilIdle();
     expect(await token().balanceOf(intent.address)).toBe(3n * unit);
+    expect(Number(await token().settledCount())).toBe(countBefore + 1);
+  });
+
+  it("backs off while the chain stops answering mid-batch and settles once it answers again", async () => {
+    const intent = members.reserve(intentFor("m-outage", 9n * unit));
+    const countBefore = Number(await token().settledCount());
+    await settler().acceptIntents([intent]);
+    await settler().cutBatch(Date.now());
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      const chain = instance.chain;
+      const broadcast = chain.broadcast.bind(chain);
+      // The transaction goes out, then the RPC goes down before the settler hears back or reads a receipt.
+      chain.broadcast = async (raw) => {
+        await broadcast(raw);
+        chain.receipt = async () => {
+          throw new ChainUnreachable("receipt: connection refused");
+        };
+        throw new ChainUnreachable("broadcast: no answer within 10000 ms");
+      };
+    });
+    await runDurableObjectAlarm(settler());
+    await runDurableObjectAlarm(settler());
+    expect((await settler().status()).inFlight).toMatchObject({ state: "sent" });
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      const chain = instance.chain as Partial<Pick<typeof instance.chain, "broadcast" | "receipt">>;
+      delete chain.broadcast;
+      delete chain.receipt;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await runSettlerUntilIdle();
+    expect(await token().balanceOf(intent.address)).toBe(9n * unit);
     expect(Number(await token().settledCount())).toBe(countBefore + 1);
   });
 
