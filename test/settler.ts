@@ -26,7 +26,7 @@ export function settlerRows<T>(query: string, ...bindings: SqlStorageValue[]): P
 }
 
 export function chainProvider(): JsonRpcProvider {
-  return new JsonRpcProvider(env.CHAIN_RPC_URL, undefined, { staticNetwork: Network.from(Number(env.CHAIN_ID)) });
+  return new JsonRpcProvider(env.CHAIN_RPC_URL, undefined, { staticNetwork: Network.from(Number(env.CHAIN_ID)), cacheTimeout: -1 });
 }
 
 export function token(signed = false): Contract {

@@ -27,7 +27,9 @@ export class SettlementChain {
     private readonly config: { rpcUrl: string; chainId: number; tokenAddress: string; privateKey: string },
     private readonly callTimeoutMs: number,
   ) {
-    this.provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: Network.from(config.chainId) });
+    // cacheTimeout -1: ethers otherwise answers an identical request made within 250 ms from its cache, and
+    // a stale nonce, receipt or counter is exactly what the settler must never decide on.
+    this.provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: Network.from(config.chainId), cacheTimeout: -1 });
     this.wallet = new Wallet(config.privateKey);
   }
 

@@ -25,6 +25,7 @@ export class ChainSettler extends DurableObject<Env> {
   private chainClient: SettlementChain | null = null;
   private timingCopy: SettlerTiming | null = null;
   private chainFailures = 0;
+  private running: Promise<void> | null = null;
   /** The members' payout methods; a test may stand in a fake member here. */
   payouts: (memberId: string) => PayoutLedger = (memberId) => memberPayouts(this.env, memberId);
 
@@ -107,7 +108,17 @@ export class ChainSettler extends DurableObject<Env> {
     return { ok: true };
   }
 
+  /**
+   * One run at a time: a run awaits the chain, and a second alarm invocation meanwhile (a test's
+   * runDurableObjectAlarm beside the scheduled one, a retried alarm) joins it instead of stepping the
+   * same batch twice. The run sets the next alarm when it ends.
+   */
   override async alarm(): Promise<void> {
+    if (!this.running) this.running = this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
     const nowMs = Date.now();
     let wakeAtMs: number | null;
     try {

@@ -39,8 +39,9 @@ async function signAndSend(step: StepContext, batch: BatchRow, nowMs: number): P
   const settlementId = (await chain.settledCount()) + 1;
   const lastFinal = store.lastFinalSettlementId();
   if (settlementId <= lastFinal) throw new Error(`the token's counter expects settlement ${settlementId}, but settlement ${lastFinal} is final here: a reorg past finality or another token`);
-  const nonces = await chain.nonces();
-  const nonce = Math.max(nonces.pending, nonces.mined);
+  // The next nonce is the mined count: no attempt of this batch can still land at or above it (a 'cut'
+  // batch has none pending), and a pool that drops a pending transaction can never leave a gap below ours.
+  const nonce = (await chain.nonces()).mined;
   const fees = startingFees(await chain.suggestedFees(), BigInt(timing.maxFeePerGasCeiling));
   const head = await chain.head();
   return persistThenSend(step, batch, { settlementId, nonce, fees, fromBlock: head.number }, nowMs);
