@@ -169,6 +169,34 @@ describe("the chain settler on a real chain", () => {
     expect(batch.transactions[1].nonce).toBe(batch.transactions[0].nonce + 1);
   });
 
+  it("never signs a batch under a new id after an earlier attempt minted it, whatever a racy read suggested", async () => {
+    const intent = members.reserve(intentFor("m-racy", 4n * unit));
+    const countBefore = Number(await token().settledCount());
+    await settler().acceptIntents([intent]);
+    await settler().cutBatch(Date.now());
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      const chain = instance.chain;
+      const receipt = chain.receipt.bind(chain);
+      // After the broadcast: one look where neither the receipt nor the Settled log is there yet but the
+      // counter has moved past the batch's id (as if another transaction took it): the settler goes back to sign.
+      const settledBy = chain.settledBy.bind(chain);
+      let racyReceipts = 0;
+      let racyLogs = 0;
+      chain.receipt = async (hash) => (racyReceipts++ === 0 ? null : receipt(hash));
+      chain.settledBy = async (id, fromBlock) => (racyLogs++ === 0 ? null : settledBy(id, fromBlock));
+    });
+    await runSettlerUntilIdle();
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      const chain = instance.chain as Partial<Pick<typeof instance.chain, "settledBy" | "receipt">>;
+      delete chain.settledBy;
+      delete chain.receipt;
+    });
+    expect(await token().balanceOf(intent.address)).toBe(4n * unit);
+    expect(Number(await token().settledCount())).toBe(countBefore + 1);
+    const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
+    expect(batch).toMatchObject({ state: "final", settlementId: countBefore + 1 });
+  });
+
   it("replaces a stuck transaction at the same nonce with a bumped fee, and the replacement alone mints", async () => {
     const intent = intentFor("m-lee", 8n * unit);
     members.reserve(intent);

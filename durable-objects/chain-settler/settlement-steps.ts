@@ -36,7 +36,14 @@ async function signAndSend(step: StepContext, batch: BatchRow, nowMs: number): P
     store.run("UPDATE batches SET retry_at_ms = ?, last_step = 'token paused: waiting' WHERE batch_id = ?", retryAt, batch.batch_id);
     return { again: false, wakeAtMs: retryAt };
   }
-  const settlementId = (await chain.settledCount()) + 1;
+  // The counter is read before our earlier attempts' receipts: an attempt that lands between the two
+  // reads shows in its receipt, so the batch is never signed under a new id after it already minted.
+  const settledCount = await chain.settledCount();
+  if (await anEarlierAttemptLanded(step, batch, settledCount)) {
+    store.run("UPDATE batches SET state = 'sent', retry_at_ms = 0, last_step = 'an earlier attempt landed' WHERE batch_id = ?", batch.batch_id);
+    return { again: true, wakeAtMs: nowMs };
+  }
+  const settlementId = settledCount + 1;
   const lastFinal = store.lastFinalSettlementId();
   if (settlementId <= lastFinal) throw new Error(`the token's counter expects settlement ${settlementId}, but settlement ${lastFinal} is final here: a reorg past finality or another token`);
   // The next nonce is the mined count: no attempt of this batch can still land at or above it (a 'cut'
@@ -45,6 +52,17 @@ async function signAndSend(step: StepContext, batch: BatchRow, nowMs: number): P
   const fees = startingFees(await chain.suggestedFees(), BigInt(timing.maxFeePerGasCeiling));
   const head = await chain.head();
   return persistThenSend(step, batch, { settlementId, nonce, fees, fromBlock: head.number }, nowMs);
+}
+
+/** Whether one of the batch's earlier transactions minted it (its receipt, or the Settled log of its id). */
+async function anEarlierAttemptLanded(step: StepContext, batch: BatchRow, settledCount: number): Promise<boolean> {
+  const earlier = step.store.attempts(batch.batch_id);
+  if (earlier.length === 0) return false;
+  const reads = await Promise.all(earlier.map((attempt) => step.chain.receipt(attempt.hash)));
+  if (reads.some((read) => read?.ok)) return true;
+  if (batch.settlement_id === null || settledCount < batch.settlement_id) return false;
+  const settledBy = await step.chain.settledBy(batch.settlement_id, Math.max(0, (batch.from_block ?? 0) - 1));
+  return settledBy !== null && earlier.some((attempt) => attempt.hash === settledBy);
 }
 
 async function persistThenSend(step: StepContext, batch: BatchRow, tx: { settlementId: number; nonce: number; fees: Fees; fromBlock: number | null }, nowMs: number): Promise<StepResult> {
@@ -84,7 +102,10 @@ export async function advance(step: StepContext, batch: BatchRow, nowMs: number)
   const rows = store.attempts(batch.batch_id);
   const settlementId = batch.settlement_id!;
   const nonce = batch.nonce!;
-  const [reads, nonces, settledCount, head] = await Promise.all([Promise.all(rows.map((row) => chain.receipt(row.hash))), chain.nonces(), chain.settledCount(), chain.head()]);
+  // Nonce and counter first, receipts after: a transaction of ours mined between the reads shows in its
+  // receipt, never as "our nonce was taken by someone else".
+  const [nonces, settledCount, head] = await Promise.all([chain.nonces(), chain.settledCount(), chain.head()]);
+  const reads = await Promise.all(rows.map((row) => chain.receipt(row.hash)));
   const receipts: ReceiptSeen[] = [];
   for (const [index, read] of reads.entries()) {
     if (!read) continue;
