@@ -1,6 +1,7 @@
 import { JsonRpcProvider, Network, Transaction, Wallet, isError, keccak256, toBeHex, zeroPadValue } from "ethers";
 import type { Fees } from "../../domain/token-settlement/fee-bump";
 import type { BroadcastError } from "../../domain/token-settlement/in-flight";
+import { broadcastFailure } from "./broadcast-errors";
 import { tokenInterface } from "./settlement-abi";
 
 const settledTopic = tokenInterface.getEvent("Settled")!.topicHash;
@@ -114,14 +115,11 @@ export class SettlementChain {
       return { ok: true };
     } catch (error) {
       if (error instanceof ChainUnreachable) throw error;
-      // The node answered with a JSON-RPC error (ethers keeps it as `.error`); anything else is transport.
-      const rpcError = (error as { error?: { message?: string } }).error;
-      const message = `${error instanceof Error ? error.message : String(error)} ${rpcError?.message ?? ""}`;
-      if (isError(error, "NONCE_EXPIRED") || /nonce too low|nonce has already been used/i.test(message)) return { ok: false, error: "nonce_taken", message };
-      if (isError(error, "REPLACEMENT_UNDERPRICED") || /underpriced|fee too low|too low|base fee/i.test(message)) return { ok: false, error: "fee_too_low", message };
-      if (/already known|known transaction|already imported/i.test(message)) return { ok: true };
-      if (rpcError === undefined && !isError(error, "INSUFFICIENT_FUNDS")) throw new ChainUnreachable(`broadcast: ${message}`);
-      return { ok: false, error: "rejected", message };
+      const failure = broadcastFailure(error);
+      const message = error instanceof Error ? error.message : String(error);
+      if (failure === "known") return { ok: true };
+      if (failure === "transport") throw new ChainUnreachable(`broadcast: ${message}`);
+      return { ok: false, error: failure, message };
     }
   }
 
