@@ -26,6 +26,7 @@ export class ChainSettler extends DurableObject<Env> {
   private timingCopy: SettlerTiming | null = null;
   private chainFailures = 0;
   private running: Promise<void> | null = null;
+  private wakeAskedAtMs: number | null = null;
   /** The members' payout methods; a test may stand in a fake member here. */
   payouts: (memberId: string) => PayoutLedger = (memberId) => memberPayouts(this.env, memberId);
 
@@ -131,7 +132,9 @@ export class ChainSettler extends DurableObject<Env> {
       if (!(error instanceof ChainUnreachable)) console.error("chain settler: a step failed; retrying from storage", error);
     }
     const deliveriesDue = await deliverDue(this.store, this.payouts, nowMs, this.timing().deliveriesPerRunMax, this.timing().deliveryRetryMs, this.timing().backoffMaxMs);
-    const next = [wakeAtMs, deliveriesDue].filter((at): at is number => at !== null);
+    // An intent that arrived during the run asked for an earlier wake than the run may have computed.
+    const next = [wakeAtMs, deliveriesDue, this.wakeAskedAtMs].filter((at): at is number => at !== null);
+    this.wakeAskedAtMs = null;
     if (next.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now()));
   }
@@ -166,6 +169,7 @@ export class ChainSettler extends DurableObject<Env> {
   }
 
   private async wakeBy(atMs: number): Promise<void> {
+    if (this.running) this.wakeAskedAtMs = Math.min(this.wakeAskedAtMs ?? atMs, atMs);
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > atMs) await this.ctx.storage.setAlarm(atMs);
   }
