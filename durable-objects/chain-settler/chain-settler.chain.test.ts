@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { crashNext } from "../../test/crash";
 import { env } from "cloudflare:workers";
-import { Wallet } from "ethers";
+import { Transaction, Wallet } from "ethers";
 import { FakeMembers, chainProvider, intentFor, runSettlerUntilIdle, settler, settlerRows, token } from "../../test/settler";
 import { ChainUnreachable } from "./chain-client";
 import type { ChainSettler } from "./chain-settler";
@@ -221,6 +221,32 @@ describe("the chain settler on a real chain", () => {
     const [first, second] = batch.transactions;
     expect(BigInt(second.maxFeePerGas) * 1000n).toBeGreaterThanOrEqual(BigInt(first.maxFeePerGas) * 1125n);
     expect(batch.finalTxHash).toBe(batch.transactions.at(-1)!.hash);
+  });
+
+  it("bumps the fee at the same nonce while the node calls it too low, and mints once when it is enough", async () => {
+    const intent = members.reserve(intentFor("m-fees", 3n * unit));
+    await settler().acceptIntents([intent]);
+    await settler().cutBatch(Date.now());
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      const chain = instance.chain;
+      const broadcast = chain.broadcast.bind(chain);
+      let floor: bigint | null = null;
+      // The node wants 30 % more than the first offer: two 12.5 % bumps (×1.27) fall short, the third (×1.42) lands.
+      chain.broadcast = async (raw) => {
+        const offered = Transaction.from(raw).maxFeePerGas!;
+        floor ??= (offered * 130n) / 100n;
+        return offered < floor ? { ok: false, error: "fee_too_low", message: "transaction underpriced" } : broadcast(raw);
+      };
+    });
+    await runSettlerUntilIdle();
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      delete (instance.chain as Partial<Pick<typeof instance.chain, "broadcast">>).broadcast;
+    });
+    expect(await token().balanceOf(intent.address)).toBe(3n * unit);
+    const [batch] = (await settler().chainSettlements("prg_chain", null, 1)).items;
+    expect(batch.state).toBe("final");
+    expect(batch.transactions.map((tx) => tx.lastError)).toEqual(["fee_too_low", "fee_too_low", "fee_too_low", null]);
+    expect(new Set(batch.transactions.map((tx) => tx.nonce)).size).toBe(1);
   });
 
   it("waits while the token is paused and settles after it is unpaused", async () => {
