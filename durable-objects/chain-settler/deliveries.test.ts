@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { FakeMembers, intentFor, settler, settlerRows } from "../../test/settler";
+import type { ChainSettler } from "./chain-settler";
 
 type DeliveryRow = { intent_id: string; kind: string; attempts: number; delivered_at_ms: number | null; next_at_ms: number; last_error: string | null; outcome: string | null };
 
@@ -19,6 +20,13 @@ function finalizeQueued(settlementId: number) {
 describe("telling members their payout settled", () => {
   it("keeps a confirmation the member did not take as pending, with its attempt counted and a later retry", async () => {
     const intent = intentFor("m-unreachable", 5n);
+    // A member actor that does not answer (overloaded, mid-deploy): the call throws.
+    await runInDurableObject(settler(), (instance: ChainSettler) => {
+      const unreachable = async (): Promise<never> => {
+        throw new Error("member m-unreachable did not answer");
+      };
+      instance.payouts = () => ({ confirmTokenPayout: unreachable, returnTokenPayout: unreachable, tokenPayoutLedger: unreachable });
+    });
     await settler().acceptIntents([intent]);
     await finalizeQueued(1);
     await runDurableObjectAlarm(settler());
