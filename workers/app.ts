@@ -29,6 +29,7 @@ import { purchaseRoutes } from "./routes/purchases";
 import { redemptionRoutes } from "./routes/redemptions";
 import { rewardRoutes } from "./routes/rewards";
 import { settlementRoutes } from "./routes/settlements";
+import { chainSettlementRoutes } from "./routes/chain-settlements";
 import { venueKeyRoutes } from "./routes/venue-keys";
 import { venueRoutes } from "./routes/venues";
 import { chatWebhookRoutes } from "./webhooks/chat";
@@ -61,6 +62,7 @@ export function createApp() {
   app.route("/v1/programs", programMemberRoutes);
   app.route("/v1/venues", venueKeyRoutes);
   app.route("/v1/programs", settlementRoutes);
+  app.route("/v1/programs", chainSettlementRoutes);
   app.route("/v1/members", memberRoutes);
   app.route("/v1/members", adjustmentRoutes);
   app.route("/v1/members", communityActionRoutes);

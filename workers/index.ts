@@ -3,6 +3,8 @@ import { consumeChatSync } from "./channels/chat-sync-consumer";
 import { scheduleChatReconciliation } from "./channels/reconcile";
 import { rebuildDeadLettered } from "./queues/dead-letters";
 import { projectMemberEvents } from "./queues/projections";
+import { consumeSettlementIntents } from "./queues/settlement-intents";
+import { kickSettlement, settlementCron } from "./chain/settlement-cron";
 import { pruneExpiredSignIns } from "./sessions/prune-expired";
 import { pollTokenLogs } from "./token/poll-token-logs";
 
@@ -18,17 +20,18 @@ export { ChainWatcher } from "../durable-objects/chain-watcher/chain-watcher";
 const outboxQueue = "loyalty-outbox";
 const outboxDeadLetterQueue = "loyalty-outbox-dlq";
 const chatSyncQueue = "loyalty-chat-sync";
-// The cron in wrangler.toml for the chain (issue 23): settlement batches and reconciliation, token logs.
-const settlementCron = "*/5 * * * *";
+const settlementQueue = "loyalty-settlement";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
-    // Each cron in wrangler.toml runs its own jobs: the hourly ones stay hourly.
+    // Two crons (wrangler.toml): the 5-minute one settles, reconciles and reads token logs; the rest stays hourly.
+    // The settler and the watcher are separate actors: one failing does not hold up the other.
     if (controller.cron === settlementCron) {
-      await pollTokenLogs(env, controller.scheduledTime);
+      const results = await Promise.allSettled([kickSettlement(env, controller.scheduledTime), pollTokenLogs(env, controller.scheduledTime)]);
+      for (const result of results) if (result.status === "rejected") throw result.reason;
       return;
     }
     await pruneExpiredSignIns(env, controller.scheduledTime);
@@ -38,6 +41,7 @@ export default {
     if (batch.queue === outboxQueue) return projectMemberEvents(batch, env);
     if (batch.queue === outboxDeadLetterQueue) return rebuildDeadLettered(batch, env);
     if (batch.queue === chatSyncQueue) return consumeChatSync(batch, env);
-    throw new Error(`This Worker consumes ${outboxQueue}, ${outboxDeadLetterQueue} and ${chatSyncQueue}, not ${batch.queue}; check [[queues.consumers]] in wrangler.toml`);
+    if (batch.queue === settlementQueue) return consumeSettlementIntents(batch, env);
+    throw new Error(`This Worker consumes ${outboxQueue}, ${outboxDeadLetterQueue}, ${chatSyncQueue} and ${settlementQueue}, not ${batch.queue}; check [[queues.consumers]] in wrangler.toml`);
   },
 } satisfies ExportedHandler<Env, unknown>;
