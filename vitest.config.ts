@@ -68,7 +68,16 @@ async function workerdProject(name: string, include: string[], overrides: { bind
 /** A workerd project whose settler signs on its own hardhat node with its own key and RewardToken (test/chain-accounts.ts). */
 function chainProject(project: keyof typeof chainTestAccounts, name: string, include: string[]) {
   return workerdProject(name, include, {
-    bindings: { CHAIN_RPC_URL: chainTestHosts[project], TOKEN_ADDRESS: chainTestTokenAddress(project), SETTLER_PRIVATE_KEY: chainTestAccounts[project] },
+    bindings: {
+      CHAIN_RPC_URL: chainTestHosts[project],
+      TOKEN_ADDRESS: chainTestTokenAddress(project),
+      SETTLER_PRIVATE_KEY: chainTestAccounts[project],
+      // The fault run reorgs the head block: a settlement is final, and logs are read, two blocks deep.
+      ...(project === "faults" ? { SETTLEMENT_CONFIRMATIONS: "2", CHAIN_EVENTS_CONFIRMATIONS: "2" } : {}),
+      // The fault run's seed and size (durable-objects/chain-settler/settlement.faults.test.ts).
+      SETTLEMENT_FAULT_SEED: process.env.SETTLEMENT_FAULT_SEED ?? "",
+      SETTLEMENT_FAULTS_MIN: process.env.SETTLEMENT_FAULTS_MIN ?? "",
+    },
     globalSetup: [`./test/chain-node-${project}.ts`],
     sequential: true,
   });
