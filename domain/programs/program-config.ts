@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { gatesOf } from "../gates/community-gates";
 import { GatesSchema, gateTierCodes } from "../gates/requirement";
+import { TokenSettlementSchema } from "../token-settlement/settlement-config";
 
 /** A rung of the tier ladder. A member qualifies when ANY of the thresholds is met (§4). */
 export const TierSchema = z
@@ -210,6 +211,8 @@ const ProgramConfigBaseSchema = z
     community: CommunityRulesSchema.optional(),
     /** Referrals in a program without community rules (a venue program pays on the referred member's first posted purchase). */
     referral: ReferralRulesSchema.optional(),
+    /** Points become the program's ERC-20 token (issue 23); absent = the program does not settle. */
+    settlement: TokenSettlementSchema.optional(),
   })
   .strict();
 
