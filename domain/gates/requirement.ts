@@ -44,7 +44,7 @@ const nodeKinds = [
 /** Whole tokens (18 decimals), as a positive number or a decimal string such as "12.5". */
 const wholeTokens = z
   .union([z.number(), z.string()])
-  .refine((tokens) => (tokensToUnits(tokens) ?? 0n) > 0n, 'write a positive amount of whole tokens, such as 100 or "12.5" (at most 18 decimals, no exponent)');
+  .refine((tokens) => (tokensToUnits(tokens) ?? 0n) > 0n, 'tokenBalanceAtLeast: write a positive amount of whole tokens, such as 100 or "12.5" (at most 18 decimals, no exponent)');
 
 const tierCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, "tier codes are UPPER_SNAKE_CASE, such as GOLD");
 

@@ -175,9 +175,10 @@ export function payoutLedger(store: LedgerStore, memberId: string) {
 
 /** Payouts newest first, a page at a time; `beforeSeq` is the cursor. */
 export function payoutPage(store: LedgerStore, limit: number, beforeSeq: number | null) {
-  const rows = store.db.all<PayoutRow>("SELECT * FROM token_payouts WHERE seq < ? ORDER BY seq DESC LIMIT ?", beforeSeq ?? Number.MAX_SAFE_INTEGER, Math.min(limit, payoutPageMax) + 1);
-  const page = rows.slice(0, limit);
-  return { payouts: page.map(payoutBody), nextBeforeSeq: rows.length > limit ? page[page.length - 1].seq : null };
+  const size = Math.min(limit, payoutPageMax);
+  const rows = store.db.all<PayoutRow>("SELECT * FROM token_payouts WHERE seq < ? ORDER BY seq DESC LIMIT ?", beforeSeq ?? Number.MAX_SAFE_INTEGER, size + 1);
+  const page = rows.slice(0, size);
+  return { payouts: page.map(payoutBody), nextBeforeSeq: rows.length > size ? page[page.length - 1].seq : null };
 }
 
 /** What the member view shows of tokens. */
