@@ -22,15 +22,13 @@ export async function deliverPayoutIntents(store: LedgerStore, queue: Queue, now
     payoutDeliveryBatchMax,
   );
   if (rows.length === 0) return 0;
-  const ids = rows.map((row) => row.intent_id);
-  const marks = ids.map(() => "?").join(",");
   try {
     await queue.sendBatch(rows.map((row) => ({ body: JSON.parse(row.payload) as unknown })));
   } catch (error) {
-    const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
-    store.db.run(`UPDATE payout_outbox SET attempts = attempts + 1, next_at_ms = ? WHERE intent_id IN (${marks})`, nowMs + Math.min(retryBaseMs * 2 ** attempts, retryMaxMs), ...ids);
+    // One statement per row: a Durable Object's SQL takes at most 100 bound values per statement.
+    for (const row of rows) store.db.run("UPDATE payout_outbox SET attempts = attempts + 1, next_at_ms = ? WHERE intent_id = ?", nowMs + Math.min(retryBaseMs * 2 ** (row.attempts + 1), retryMaxMs), row.intent_id);
     throw error;
   }
-  store.db.run(`DELETE FROM payout_outbox WHERE intent_id IN (${marks})`, ...ids);
+  for (const row of rows) store.db.run("DELETE FROM payout_outbox WHERE intent_id = ?", row.intent_id);
   return rows.length;
 }
