@@ -8,7 +8,7 @@ import { memberTools, testSettlement, tokensOf, walletMember } from "../../test/
 const hourMs = 3_600_000;
 
 /** A Sign-In with Ethereum message for linking `wallet`, signed by it. */
-async function signedMessage(programId: string, wallet: Wallet) {
+async function signedMessage(programId: string, wallet: { address: string; signMessage(message: string): Promise<string> }) {
   const nonce = (await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId }, headers: fromNewClient() })).json.nonce;
   const message = new SiweMessage({ domain: "loyalty.test", address: wallet.address, statement: "Link this wallet", uri: appOrigin, version: "1", chainId: 31337, nonce, issuedAt: new Date().toISOString() }).prepareMessage();
   return { message, signature: await wallet.signMessage(message) };
