@@ -56,3 +56,22 @@ export async function tokensOf(memberId: string) {
   const view = (await call("GET", `/v1/members/${memberId}`)).json;
   return { available: view.points.available as number, ...(view.tokens as { reservedPoints: number; settledPoints: number; reservedTokenAmount: string; settledTokenAmount: string; payoutWallet: string | null }) };
 }
+
+type Spend = { allocations: string };
+
+/**
+ * Reserved points are never spent twice: every point a lot gave up is accounted for by exactly one
+ * redemption, payout, expiry or debit allocation (cancels and returns make new lots, never refill old ones).
+ */
+export async function pointsTakenTwice(rows: ReturnType<typeof memberTools>["rows"]): Promise<string[]> {
+  const lots = await rows<{ id: number; amount: number; remaining: number }>("SELECT id, amount, remaining FROM lots");
+  const spends = [...(await rows<Spend>("SELECT allocations FROM redemptions")), ...(await rows<Spend>("SELECT allocations FROM token_payouts"))];
+  const expired = await rows<{ detail: string; delta: number }>("SELECT detail, delta FROM entries WHERE kind = 'expire'");
+  const taken = new Map<number, number>();
+  for (const spend of spends) for (const allocation of JSON.parse(spend.allocations) as { lotId: number; points: number }[]) taken.set(allocation.lotId, (taken.get(allocation.lotId) ?? 0) + allocation.points);
+  for (const entry of expired) {
+    const lotId = (JSON.parse(entry.detail) as { lotId: number }).lotId;
+    taken.set(lotId, (taken.get(lotId) ?? 0) - entry.delta);
+  }
+  return lots.filter((lot) => lot.amount - lot.remaining !== (taken.get(lot.id) ?? 0)).map((lot) => `lot ${lot.id}: gave ${lot.amount - lot.remaining}, allocated ${taken.get(lot.id) ?? 0}`);
+}
