@@ -58,7 +58,7 @@ describe("token payouts keep the ledger whole", () => {
           } else if (command.kind === "cancel" && redemptions.length > 0) {
             await stub.cancelRedemption({ ...envelope, redemptionId: redemptions[command.redemption % redemptions.length], venueId: null });
           } else if (command.kind === "cut") {
-            const key = command.replay && lastCutKey ? lastCutKey : `cut-${index}`;
+            const key: string = command.replay && lastCutKey ? lastCutKey : `cut-${index}`;
             const settleableBefore = await settleable(member.rows);
             const reply = await stub.cutTokenPayout({ ...envelope, idempotencyKey: key, requestHash: "token_payout" });
             if (reply.status === 201 && !reply.replayed) {
