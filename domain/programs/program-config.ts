@@ -240,6 +240,17 @@ export const ProgramConfigSchema = ProgramConfigBaseSchema
         });
       }
     });
+    if (config.settlement) {
+      const known = knownCreditKinds(config);
+      // Configs from before issue 16 derive their action kinds from legacy fields: their kinds are not listed to check.
+      if (known) {
+        config.settlement.kinds.forEach((kind, index) => {
+          if (!known.includes(kind)) {
+            ctx.addIssue({ code: "custom", path: ["settlement", "kinds", index], message: `unknown credit kind ${kind}; points that settle come from ${known.join(", ")}` });
+          }
+        });
+      }
+    }
     if (config.community) {
       for (const [kind, action] of Object.entries(config.community.actions ?? {})) {
         if (!reservedActionKinds.includes(kind)) continue;
@@ -275,6 +286,12 @@ export const ProgramConfigSchema = ProgramConfigBaseSchema
     }
   })
   .openapi("ProgramConfig");
+
+/** The credit kinds a lot can record: venue purchases, operator adjustments, reserved paths and the program's actions (null: not listed). */
+function knownCreditKinds(config: z.infer<typeof ProgramConfigBaseSchema>): string[] | null {
+  if (config.community && !config.community.actions) return null;
+  return [...new Set(["purchase", "adjustment", ...reservedActionKinds, ...Object.keys(config.community?.actions ?? {})])];
+}
 
 /** The largest credit the community rules allow: the largest base (an action, the streak at its cap plus a milestone) at the top multipliers. */
 function worstCreditPoints(config: z.infer<typeof ProgramConfigBaseSchema>): number {

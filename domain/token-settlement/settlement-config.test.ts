@@ -35,5 +35,8 @@ describe("a program's settlement setting", () => {
     expect(issues({ tokenUnitsPerPoint: "0.5" })).toEqual(["overrides.settlement.tokenUnitsPerPoint: a whole number of base units, in decimal"]);
     expect(issues({ kinds: [] })).toEqual(["overrides.settlement.kinds: name at least one credit kind that settles, such as voice_ama or purchase"]);
     expect(issues({ payoutEvery: "day" })[0]).toMatch(/payoutEvery/);
+    expect(issues({ kinds: ["voice_ama", "vibes"] })).toEqual([
+      "overrides.settlement.kinds.1: unknown credit kind vibes; points that settle come from purchase, adjustment, join, daily_streak, referral, referral_second_level, voice_ama, live_event, chat_activity, governance_vote",
+    ]);
   });
 });

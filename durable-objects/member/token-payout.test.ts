@@ -82,8 +82,11 @@ describe("settling a payout", () => {
 });
 
 describe("delivering payout intents", () => {
-  it("sends the intent to the settlement Queue after the cut and empties the payout outbox", async () => {
+  it("sends the intent to the settlement Queue after the cut and empties the payout outbox, with the alarm set as a fallback", async () => {
     const member = await reservedMember();
+    const alarmAtMs = await runInDurableObject(member.stub, (_instance, state) => state.storage.getAlarm());
+    expect(alarmAtMs).not.toBeNull();
+    expect(alarmAtMs!).toBeLessThanOrEqual(member.nowMs + 5_000);
     await vi.waitUntil(async () => (await member.rows("SELECT intent_id FROM payout_outbox")).length === 0, { timeout: 5_000 });
   });
 

@@ -10,6 +10,7 @@ import { type CommandReply, type WriteContext, rejectWith } from "./write-contex
 /** Reserved intents the ledger answer lists (reconciliation pages the rest from the totals). */
 export const reservedListMax = 500;
 export const payoutPageMax = 100;
+const payoutDeliveryFallbackMs = 5_000;
 
 export type PayoutStatus = "reserved" | "settled" | "returned";
 
@@ -113,6 +114,8 @@ export function cutTokenPayout(ctx: WriteContext): CommandReply & { transient?: 
   moveTotals(store, decision.points, decision.tokenAmount, null, "reserved");
   const intent: PayoutIntent = { v: payoutIntentVersion, intentId, memberId: profile.id, programId: profile.programId, address: decision.address, points: decision.points, tokenAmount: decision.tokenAmount, cutAtMs: ctx.nowMs };
   store.db.run("INSERT INTO payout_outbox (intent_id, payload, next_at_ms) VALUES (?, ?, ?)", intentId, JSON.stringify(intent), ctx.nowMs);
+  // The actor sends the intent right after the commit; the alarm, set before the answer, sends it if that never ran.
+  ctx.wakeBy(ctx.nowMs + payoutDeliveryFallbackMs);
   const balance = store.appendEntry({ kind: "settle", delta: -decision.points, pendingDelta: 0, ref: intentId, venueId: null, detail: { intentId, status: "reserved", tokenAmount: decision.tokenAmount, address: decision.address }, atMs: ctx.nowMs });
   store.updateCounters({ last_activity_ms: ctx.nowMs });
   ctx.emit("payout_reserved", ctx.nowMs, { data: { intentId, points: decision.points, tokenAmount: decision.tokenAmount } });

@@ -22,7 +22,7 @@ describe("the pinned payout wallet", () => {
   });
 
   it("takes a member's first pin of a linked wallet at once", async () => {
-    const program = await createProgram("Tokens", "community", { settlement: testSettlement });
+    const program = await createProgram("Tokens", "community", { settlement: { ...testSettlement, kinds: ["voice_ama"] } });
     const enrolled = await call("POST", "/v1/members", { body: { programId: program.id, externalRef: `first-pin-${crypto.randomUUID()}` } });
     const { cookie } = await signInByLink(operatorToken, enrolled.json.id);
     const member = memberTools(enrolled.json.id, cookie, { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config });
