@@ -3,6 +3,7 @@ import type { Allocation } from "../../domain/ledger/spend";
 import { localDay } from "../../domain/community/weekly-features";
 import { decidePayout } from "../../domain/token-settlement/payout-decision";
 import { type PayoutIntent, payoutIntentVersion } from "../../domain/token-settlement/payout-intent";
+import { type PayoutStatus, decideConfirm, decideReturn } from "../../domain/token-settlement/payout-status";
 import type { LedgerStore } from "./ledger-store";
 import { pinnedWallet } from "./payout-wallet";
 import { type CommandReply, type WriteContext, rejectWith } from "./write-context";
@@ -11,8 +12,6 @@ import { type CommandReply, type WriteContext, rejectWith } from "./write-contex
 export const reservedListMax = 500;
 export const payoutPageMax = 100;
 const payoutDeliveryFallbackMs = 5_000;
-
-export type PayoutStatus = "reserved" | "settled" | "returned";
 
 type PayoutRow = {
   seq: number;
@@ -130,15 +129,14 @@ export type ReturnPayoutResult = { ok: true; status: "returned" } | { ok: false;
 /** The chain settled the payout (final after its confirmations): reserved → settled, once; a repeat answers settled. */
 export function confirmPayout(ctx: WriteContext, command: ConfirmPayoutCommand): ConfirmPayoutResult {
   const row = payoutRow(ctx.store, command.intentId);
-  if (!row) return { ok: false, code: "unknown_intent" };
-  if (row.status === "settled") return { ok: true, status: "settled" };
-  if (row.status === "returned") return { ok: false, code: "already_returned" };
+  const decision = decideConfirm(row?.status);
+  if (!row || decision.act === "none") return decision.answer;
   ctx.store.db.run("UPDATE token_payouts SET status = 'settled', settlement_id = ?, tx_hash = ?, settled_at_ms = ? WHERE seq = ?", command.settlementId, command.txHash, command.atMs, row.seq);
   moveTotals(ctx.store, row.points, row.token_amount, "reserved", "settled");
   // The points left the balance when reserved; this entry records in the history that they arrived as tokens.
   ctx.store.appendEntry({ kind: "settle", delta: 0, pendingDelta: 0, ref: row.intent_id, venueId: null, detail: { intentId: row.intent_id, status: "settled", tokenAmount: row.token_amount, settlementId: command.settlementId, txHash: command.txHash }, atMs: ctx.nowMs });
   ctx.emit("payout_settled", ctx.nowMs, { data: { intentId: row.intent_id, settlementId: command.settlementId, txHash: command.txHash } });
-  return { ok: true, status: "settled" };
+  return decision.answer;
 }
 
 /**
@@ -149,9 +147,8 @@ export function confirmPayout(ctx: WriteContext, command: ConfirmPayoutCommand):
 export function returnPayout(ctx: WriteContext, command: ReturnPayoutCommand): ReturnPayoutResult {
   const { store } = ctx;
   const row = payoutRow(store, command.intentId);
-  if (!row) return { ok: false, code: "unknown_intent" };
-  if (row.status === "returned") return { ok: true, status: "returned" };
-  if (row.status === "settled") return { ok: false, code: "already_settled" };
+  const decision = decideReturn(row?.status);
+  if (!row || decision.act === "none") return decision.answer;
   const debt = store.counters().debt;
   const returned = returnAllocationsAfterDebt(JSON.parse(row.allocations) as Allocation[], debt);
   if (returned.repaid > 0) store.updateCounters({ debt: debt - returned.repaid });
@@ -164,7 +161,7 @@ export function returnPayout(ctx: WriteContext, command: ReturnPayoutCommand): R
   moveTotals(store, row.points, row.token_amount, "reserved", null);
   store.appendEntry({ kind: "settle", delta: row.points - returned.repaid, pendingDelta: 0, ref: row.intent_id, venueId: null, detail: { intentId: row.intent_id, status: "returned", reason: command.reason.slice(0, 500), repaidDebt: returned.repaid }, atMs: ctx.nowMs });
   ctx.emit("payout_returned", ctx.nowMs, { data: { intentId: row.intent_id, points: row.points } });
-  return { ok: true, status: "returned" };
+  return decision.answer;
 }
 
 /** The member's token totals for reconciliation: amounts as decimal strings of base units. */

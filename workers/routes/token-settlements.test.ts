@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import { call, createProgram, operatorToken } from "../../test/api";
@@ -56,7 +57,7 @@ describe("cutting a token payout", () => {
     const venue = await call("POST", `/v1/programs/${program.id}/venues`, { body: { name: "Grill" } });
     const venueKey = (await call("POST", `/v1/venues/${venue.json.id}/keys`)).json.key as string;
     const purchase = await call("POST", "/v1/purchases", { token: venueKey, body: { memberId, amountCents: 30_000, occurredAt: new Date().toISOString() }, headers: { "Idempotency-Key": newKey() } });
-    const { stub } = { stub: (await import("cloudflare:workers")).env.MEMBER.getByName(memberId) };
+    const stub = env.MEMBER.getByName(memberId);
     await stub.processDue(Date.now() + 25 * 3_600_000);
     const noWallet = await call("POST", `/v1/members/${memberId}/token-settlements`, { headers: { "Idempotency-Key": newKey() } });
     expect([noWallet.status, noWallet.json.error.code]).toEqual([422, "no_payout_wallet"]);
@@ -74,7 +75,7 @@ describe("cutting a token payout", () => {
     const venue = await call("POST", `/v1/programs/${program.id}/venues`, { body: { name: "Grill" } });
     const venueKey = (await call("POST", `/v1/venues/${venue.json.id}/keys`)).json.key as string;
     const memberId = (await call("POST", "/v1/members", { token: venueKey, body: { externalRef: `pending-${crypto.randomUUID()}` } })).json.id as string;
-    const stub = (await import("cloudflare:workers")).env.MEMBER.getByName(memberId);
+    const stub = env.MEMBER.getByName(memberId);
     await call("POST", "/v1/purchases", { token: venueKey, body: { memberId, amountCents: 20_000, occurredAt: new Date().toISOString() }, headers: { "Idempotency-Key": newKey() } });
     const laterMs = Date.now() + 25 * 3_600_000;
     await stub.processDue(laterMs);
