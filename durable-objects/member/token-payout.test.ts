@@ -1,7 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { call } from "../../test/api";
-import { tokensOf, walletMember } from "../../test/token-payouts";
+import { env } from "cloudflare:workers";
+import { call, createProgram } from "../../test/api";
+import { newKey } from "../../test/ledger";
+import { testSettlement, tokensOf, walletMember } from "../../test/token-payouts";
 import { CountedSql } from "./counted-sql";
 import { LedgerStore } from "./ledger-store";
 import { deliverPayoutIntents, nextPayoutDeliveryMs } from "./payout-outbox";
@@ -53,6 +55,38 @@ describe("settling a payout", () => {
     expect(history.json.entries[0]).toMatchObject({ kind: "settle", delta: points, ref: intentId, detail: { status: "returned", reason: "batch abandoned" } });
     // The returned points keep their kind: they settle again in a new payout (a returned one does not count toward the day).
     expect((await member.cutAt(member.nowMs + 2_000)).body).toMatchObject({ points, intentId: `${member.memberId}:2` });
+  });
+
+  it("repays a debt that arose while the payout was reserved before any returned point is spendable", async () => {
+    const program = await createProgram("Tokens", "restaurant", { settlement: { ...testSettlement, kinds: ["purchase"] } });
+    const venue = await call("POST", `/v1/programs/${program.id}/venues`, { body: { name: "Grill" } });
+    const venueKey = (await call("POST", `/v1/venues/${venue.json.id}/keys`)).json.key as string;
+    const memberId = (await call("POST", "/v1/members", { token: venueKey, body: { externalRef: `debt-${crypto.randomUUID()}` } })).json.id as string;
+    const stub = env.MEMBER.getByName(memberId);
+    const context = { id: program.id, config: (await call("GET", `/v1/programs/${program.id}`)).json.config };
+    const first = await call("POST", "/v1/purchases", { token: venueKey, body: { memberId, amountCents: 20_000, occurredAt: new Date().toISOString() }, headers: { "Idempotency-Key": newKey() } });
+    await call("POST", "/v1/purchases", { token: venueKey, body: { memberId, amountCents: 10_000, occurredAt: new Date().toISOString() }, headers: { "Idempotency-Key": newKey() } });
+    await stub.processDue(Date.now() + 25 * 3_600_000);
+    await stub.pinPayoutWallet({ v, program: context, address: "0x3333333333333333333333333333333333333333", by: "operator" });
+    const cut = await stub.cutTokenPayout({ v, idempotencyKey: newKey(), requestHash: "token_payout", program: context });
+    const { intentId, points } = cut.body as { intentId: string; points: number };
+    // Everything is reserved, so a refund of the first purchase cannot take its points back: it becomes debt.
+    await call("POST", `/v1/purchases/${first.json.purchaseId}/refunds`, { token: venueKey, body: { amountCents: 20_000 }, headers: { "Idempotency-Key": newKey() } });
+    const debt = (await call("GET", `/v1/members/${memberId}`)).json.points.debt as number;
+    expect(debt).toBeGreaterThan(0);
+    expect(await stub.returnTokenPayout({ v, intentId, reason: "abandoned", atMs: Date.now() })).toEqual({ ok: true, status: "returned" });
+    const after = (await call("GET", `/v1/members/${memberId}`)).json;
+    expect([after.points.debt, after.points.available, after.tokens.reservedPoints]).toEqual([0, points - debt, 0]);
+  });
+
+  it("settles points that came back from a cancelled redemption, which keep the kind that earned them", async () => {
+    const member = await walletMember();
+    await member.verify();
+    const earned = await member.quest("q1");
+    const reward = await call("POST", `/v1/programs/${member.program.id}/rewards`, { body: { name: "Mug", type: "free_item", pointsCost: (await tokensOf(member.memberId)).available } });
+    const redeemed = await call("POST", "/v1/redemptions", { body: { memberId: member.memberId, rewardId: reward.json.id }, headers: { "Idempotency-Key": newKey() } });
+    expect((await call("POST", `/v1/redemptions/${redeemed.json.code}/cancel`)).status).toBe(200);
+    expect((await member.cutAt(Date.now())).body).toMatchObject({ points: earned });
   });
 
   it("answers unknown_intent for an intent the member never cut", async () => {
