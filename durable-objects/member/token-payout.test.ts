@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { call, createProgram } from "../../test/api";
 import { newKey } from "../../test/ledger";
 import { testSettlement, tokensOf, walletMember } from "../../test/token-payouts";
+import { PayoutIntentSchema } from "../../domain/token-settlement/payout-intent";
 import { CountedSql } from "./counted-sql";
 import { LedgerStore } from "./ledger-store";
 import { deliverPayoutIntents, nextPayoutDeliveryMs } from "./payout-outbox";
@@ -157,7 +158,9 @@ describe("delivering payout intents", () => {
       const reply = state.storage.transactionSync(() => cutTokenPayout(ctx));
       return (reply.body as { intentId: string }).intentId;
     });
-    expect(await member.rows(`SELECT intent_id FROM payout_outbox WHERE intent_id = '${intentId}'`)).toEqual([{ intent_id: intentId }]);
+    const [waiting] = await member.rows<{ payload: string }>(`SELECT payload FROM payout_outbox WHERE intent_id = '${intentId}'`);
+    // What the settlement Queue's consumer receives: the agreed intent, to the pinned wallet.
+    expect(PayoutIntentSchema.parse(JSON.parse(waiting.payload))).toMatchObject({ v: 1, intentId, memberId: member.memberId, programId: member.program.id, address: member.wallet.address });
     await member.stub.returnTokenPayout({ v, intentId, reason: "cancelled before sending", atMs: Date.now() });
     expect(await member.rows(`SELECT intent_id FROM payout_outbox WHERE intent_id = '${intentId}'`)).toEqual([]);
     expect((await call("GET", `/v1/members/${member.memberId}`)).json.tokens.reservedPoints).toBe(0);
