@@ -2,9 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type RewardRules, unrestricted } from "../../domain/rewards/reward-rules";
 import { pointsTakenTwice, testSettlement, tokensOf, walletMember } from "../../test/token-payouts";
-import { memberRpcVersion } from "./rpc-types";
+import { type VenueContext, memberRpcVersion } from "./rpc-types";
 
 type Command =
+  | { kind: "purchase"; amountCents: number }
   | { kind: "quest" }
   | { kind: "meetup" }
   | { kind: "redeem"; cost: number }
@@ -15,7 +16,9 @@ type Command =
   | { kind: "advance"; hours: number };
 
 const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.constant({ kind: "quest" as const }), weight: 5 },
+  { arbitrary: fc.constant({ kind: "quest" as const }), weight: 4 },
+  // Pending until the clock passes the 24 h hold, then posted (settleable once posted, never before).
+  { arbitrary: fc.record({ kind: fc.constant("purchase" as const), amountCents: fc.integer({ min: 1_000, max: 40_000 }) }), weight: 2 },
   fc.constant({ kind: "meetup" as const }),
   { arbitrary: fc.record({ kind: fc.constant("redeem" as const), cost: fc.integer({ min: 1, max: 500 }) }), weight: 2 },
   fc.record({ kind: fc.constant("cancel" as const), redemption: fc.nat(5) }),
@@ -27,17 +30,19 @@ const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
 );
 
 const v = memberRpcVersion;
+const venue: VenueContext = { id: "ven_property", timezone: "UTC", participatesInCoalition: true, allowCrossVenueRedemption: true, maxCrossVenueRedemptionPercent: 100, revenueSharePercent: 0, earnRatePerDollar: null };
 const ceilingPoints = 700;
 /** How often the runs reached each outcome, so a run that never cuts or returns is noticed. */
-const outcomes = { cuts: 0, confirms: 0, returns: 0, expiries: 0 };
+const outcomes = { cuts: 0, confirms: 0, returns: 0, expiries: 0, posted: 0 };
 const hourMs = 3_600_000;
 
 describe("token payouts keep the ledger whole", () => {
-  it("holds §3 and spends no reserved point twice over random earn, redeem, cut, confirm, return and expiry sequences", async () => {
+  it("holds §3 and spends no reserved point twice over random earn, post, redeem, cut, confirm, return and expiry sequences", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(commandArbitrary, { minLength: 4, maxLength: 14 }), async (commands) => {
         const member = await walletMember({
-          settlement: { dailyCeilingPoints: ceilingPoints },
+          settlement: { dailyCeilingPoints: ceilingPoints, kinds: [...testSettlement.kinds, "purchase"] },
+          earn: { pointsPerDollar: 1, postingDelayHours: 24 },
           expiry: { mode: "after_earning", months: 1, warningDays: 2, lowestTierOnly: false },
           community: { actions: { quest: { points: 150, cooldownMinutes: 0 }, meetup: { points: 40, cooldownMinutes: 0 } } },
         });
@@ -49,7 +54,9 @@ describe("token payouts keep the ledger whole", () => {
         let lastCutKey: string | null = null;
         for (const [index, command] of commands.entries()) {
           const envelope = { v, program: context, nowMs };
-          if (command.kind === "quest" || command.kind === "meetup") {
+          if (command.kind === "purchase") {
+            await stub.purchase({ ...envelope, idempotencyKey: `purchase-${index}`, requestHash: `purchase-${index}`, venue, amountCents: command.amountCents, occurredAt: new Date(nowMs).toISOString() });
+          } else if (command.kind === "quest" || command.kind === "meetup") {
             await stub.creditAction({ ...envelope, requestHash: `${command.kind}:${index}`, kind: command.kind, sourceId: `s${index}`, occurredAtMs: nowMs });
           } else if (command.kind === "redeem") {
             const reward: RewardRules = { id: `rwd_${command.cost}`, programId: context.id, name: "r", type: "custom", pointsCost: command.cost, ...unrestricted };
@@ -85,11 +92,12 @@ describe("token payouts keep the ledger whole", () => {
             nowMs += command.hours * hourMs;
             await stub.processDue(nowMs);
             if ((await member.rows("SELECT 1 AS x FROM entries WHERE kind = 'expire' LIMIT 1")).length > 0) outcomes.expiries++;
+            if ((await member.rows("SELECT 1 AS x FROM entries WHERE kind = 'post' LIMIT 1")).length > 0) outcomes.posted++;
           }
           await expectWhole(member, payouts);
         }
       }),
-      { numRuns: 20 },
+      { numRuns: 30 },
     );
     expect(outcomes.cuts).toBeGreaterThan(0);
     expect(outcomes.confirms + outcomes.returns).toBeGreaterThan(0);
@@ -99,7 +107,7 @@ describe("token payouts keep the ledger whole", () => {
 type Member = Awaited<ReturnType<typeof walletMember>>;
 
 async function settleable(rows: Member["rows"]): Promise<number> {
-  const [row] = await rows<{ points: number }>(`SELECT COALESCE(SUM(remaining), 0) AS points FROM lots WHERE remaining > 0 AND kind IN ('quest', 'adjustment')`);
+  const [row] = await rows<{ points: number }>(`SELECT COALESCE(SUM(remaining), 0) AS points FROM lots WHERE remaining > 0 AND kind IN ('quest', 'adjustment', 'purchase')`);
   return row.points;
 }
 
