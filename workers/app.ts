@@ -12,7 +12,7 @@ import { eventRoutes } from "./routes/events";
 import { communityActionRoutes, myStreakRoutes } from "./routes/community-actions";
 import { meAccessRoutes } from "./routes/me-access";
 import { meChannelRoutes } from "./routes/me-channels";
-import { mePayoutWalletRoutes } from "./routes/me-payout-wallet";
+import { mePayoutWalletRoutes, memberPayoutWalletRoutes } from "./routes/payout-wallet";
 import { meTokenSettlementRoutes, memberTokenSettlementRoutes } from "./routes/token-settlements";
 import { authRoutes } from "./routes/auth";
 import { loginLinkCheckRoutes, loginLinkRoutes } from "./routes/login-links";
@@ -75,6 +75,7 @@ export function createApp() {
   app.route("/v1/me", mePayoutWalletRoutes);
   app.route("/v1/me", meTokenSettlementRoutes);
   app.route("/v1/members", memberTokenSettlementRoutes);
+  app.route("/v1/members", memberPayoutWalletRoutes);
   app.route("/v1/programs", announcementRoutes);
   app.route("/v1/members", projectionRebuildRoutes);
   app.route("/v1/purchases", purchaseRoutes);

@@ -10,7 +10,9 @@ import { errorResponses } from "../errors/error-schemas";
 import { defaultHook } from "../errors/handlers";
 import { callActor } from "../ledger/call-actor";
 import { actorReply, programContext } from "../ledger/contexts";
-import { AddressSchema, memberSecurity } from "../schemas/common";
+import { requireAuth } from "../auth/require-auth";
+import { requireMemberId } from "../members/member-id";
+import { AddressSchema, IdParamsSchema, memberSecurity, operatorSecurity } from "../schemas/common";
 import { signedInMember } from "./me";
 
 const WalletChangeSchema = z
@@ -77,6 +79,18 @@ const cancelRelink = createRoute({
   responses: { 200: { description: "Cancelled", content: { "application/json": { schema: PinResultSchema } } }, ...errorResponses(401, 403, 404) },
 });
 
+const getMemberPayoutWallet = createRoute({
+  operationId: "payoutWallet",
+  method: "get",
+  path: "/{id}/payout-wallet",
+  tags: ["Members"],
+  summary: "A member's pinned payout wallet, a change waiting to take effect, and the audit trail (operator, for support)",
+  security: operatorSecurity,
+  middleware: [requireAuth({ operator: true })] as const,
+  request: { params: IdParamsSchema },
+  responses: { 200: { description: "The payout wallet", content: { "application/json": { schema: PayoutWalletSchema } } }, ...errorResponses(401, 403, 404) },
+});
+
 /** Mounted under /v1/me. */
 export const mePayoutWalletRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
@@ -106,4 +120,15 @@ mePayoutWalletRoutes.openapi(cancelRelink, async (c) => {
   const program = await programContext(c.env.DB, member.programId);
   const reply = await callActor(c.env.MEMBER, member.memberId, (actor) => actor.cancelPayoutRelink({ v: memberRpcVersion, program, by: "member" }));
   return c.json(actorReply<z.infer<typeof PinResultSchema>>(c, reply), 200);
+});
+
+/** Mounted under /v1/members. */
+export const memberPayoutWalletRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+memberPayoutWalletRoutes.openapi(getMemberPayoutWallet, async (c) => {
+  const { id } = c.req.valid("param");
+  requireMemberId(id);
+  const view = await callActor(c.env.MEMBER, id, (actor) => actor.payoutWallet());
+  if (!view) throw new ApiError(404, "member_not_found", `No member ${id}`);
+  return c.json(view, 200);
 });

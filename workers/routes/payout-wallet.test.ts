@@ -19,6 +19,7 @@ describe("the pinned payout wallet", () => {
     const member = await walletMember();
     const shown = await member.asMember("GET", "/v1/me/payout-wallet");
     expect(shown.json).toMatchObject({ pinned: member.wallet.address, pendingRelink: null, history: [{ from: null, to: member.wallet.address, status: "applied", requestedBy: "enrollment", cancelledAt: null }] });
+    expect((await call("GET", `/v1/members/${member.memberId}/payout-wallet`)).json).toEqual(shown.json);
   });
 
   it("takes a member's first pin of a linked wallet at once", async () => {
