@@ -245,7 +245,7 @@ export class Member extends DurableObject<Env> {
   /** The ChainSettler: the payout's settlement is final. Idempotent. */
   async confirmTokenPayout(command: ConfirmPayoutCommand): Promise<ConfirmPayoutResult> {
     assertVersion(command.v);
-    return this.settlerWrite((ctx) => confirmPayout(ctx, command)) ?? { ok: false, code: "unknown_intent" };
+    return (await this.settlerWrite((ctx) => confirmPayout(ctx, command))) ?? { ok: false, code: "unknown_intent" };
   }
 
   /** The ChainSettler: the payout's batch was abandoned; the points come back. Idempotent. */
@@ -253,7 +253,7 @@ export class Member extends DurableObject<Env> {
     assertVersion(command.v);
     const nowMs = Date.now();
     this.catchUp(nowMs);
-    const result = this.settlerWrite((ctx) => returnPayout(ctx, command), nowMs);
+    const result = await this.settlerWrite((ctx) => returnPayout(ctx, command), nowMs);
     return result ?? { ok: false, code: "unknown_intent" };
   }
 
@@ -265,7 +265,7 @@ export class Member extends DurableObject<Env> {
   }
 
   /** A write the ChainSettler asks for (no program context: the actor's stored rules), in one transaction with the invariants checked. */
-  private settlerWrite<T>(apply: (ctx: WriteContext) => T, nowMs = Date.now()): T | null {
+  private async settlerWrite<T>(apply: (ctx: WriteContext) => T, nowMs = Date.now()): Promise<T | null> {
     const profile = this.currentProfile();
     const config = this.storedConfig();
     if (!profile || !config) return null;
@@ -276,8 +276,8 @@ export class Member extends DurableObject<Env> {
       if (this.store.balanceChanged) assertLedgerInvariants(this.store);
       return applied;
     });
-    if (ctx.emitted) this.ctx.waitUntil(this.flushOutbox());
-    if (ctx.wakeAtMs !== null) this.ctx.waitUntil(this.afterWrite(nowMs, ctx.wakeAtMs, false));
+    // Returned lots may be due for their expiry warning or expiry: the alarm is set before the answer.
+    await this.afterWrite(nowMs, ctx.wakeAtMs, ctx.emitted);
     return result;
   }
 
