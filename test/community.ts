@@ -28,7 +28,7 @@ type CommunityOverrides = { community?: { actions?: object; [key: string]: unkno
 /** A kind worth 0 points that verifies a member: tests verify a member without touching balances or the week's features. */
 export const testVerificationKind = "test_verification";
 
-function withTestVerification(overrides: CommunityOverrides = {}): CommunityOverrides {
+export function withTestVerification(overrides: CommunityOverrides = {}): CommunityOverrides {
   const community = overrides.community ?? {};
   return {
     ...overrides,

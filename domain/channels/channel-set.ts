@@ -31,7 +31,7 @@ export function openGroupIds(config: ProgramConfig, facts: GateFacts): Set<strin
 }
 
 /** Everything a member below the lowest tier cannot pass but the most favoured such member. */
-const favouredFacts = (tier: string): GateFacts => ({ tier, lifetimePoints: Number.MAX_SAFE_INTEGER, walletLinked: true, accountAgeDays: 36_500, streakDays: 36_500 });
+const favouredFacts = (tier: string): GateFacts => ({ tier, lifetimePoints: Number.MAX_SAFE_INTEGER, walletLinked: true, accountAgeDays: 36_500, streakDays: 36_500, settledTokenAmount: (2n ** 256n - 1n).toString() });
 
 /**
  * The channels an announcement "to minTier and up" reaches: those no member below `minTier` can open,

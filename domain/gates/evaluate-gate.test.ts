@@ -35,6 +35,18 @@ describe("evaluateGate leaves", () => {
     expect(check({ streakDaysAtLeast: 6 })).toEqual({ pass: false, unmet: [{ leaf: "streakDaysAtLeast", required: 6, current: 5 }] });
   });
 
+  it("compares settled tokens in base units, at exactly the amount and one base unit short", () => {
+    const holder = { ...silverMember, settledTokenAmount: "12500000000000000000" };
+    expect(check({ tokenBalanceAtLeast: "12.5" }, holder)).toEqual({ pass: true });
+    expect(check({ tokenBalanceAtLeast: 12 }, holder)).toEqual({ pass: true });
+    expect(check({ tokenBalanceAtLeast: "12.500000000000000001" }, holder)).toEqual({ pass: false, unmet: [{ leaf: "tokenBalanceAtLeast", required: "12.500000000000000001", current: "12.5" }] });
+  });
+
+  it("counts a member with no settled tokens as holding none", () => {
+    expect(check({ tokenBalanceAtLeast: 1 })).toEqual({ pass: false, unmet: [{ leaf: "tokenBalanceAtLeast", required: "1", current: "0" }] });
+    expect(check({ not: { tokenBalanceAtLeast: 1 } })).toEqual({ pass: true });
+  });
+
   it("ranks a member's tier that is not on the ladder below every tier", () => {
     const retired = { ...silverMember, tier: "PLATINUM" };
     expect(check({ tierAtLeast: "BRONZE" }, retired)).toEqual({ pass: false, unmet: [{ leaf: "tierAtLeast", required: "BRONZE", current: "PLATINUM" }] });
@@ -140,6 +152,7 @@ const leafArbitrary: fc.Arbitrary<GateRequirement> = fc.oneof(
   fc.constant({ walletLinked: true as const }),
   fc.integer({ min: 0, max: 10 }).map((accountAgeDaysAtLeast) => ({ accountAgeDaysAtLeast })),
   fc.integer({ min: 0, max: 10 }).map((streakDaysAtLeast) => ({ streakDaysAtLeast })),
+  fc.integer({ min: 1, max: 10 }).map((tokens) => ({ tokenBalanceAtLeast: tokens })),
 );
 
 const { requirement: requirementArbitrary } = fc.letrec<{ requirement: GateRequirement }>((tie) => {
@@ -163,6 +176,7 @@ const factsArbitrary: fc.Arbitrary<GateFacts> = fc.record({
   walletLinked: fc.boolean(),
   accountAgeDays: fc.integer({ min: 0, max: 10 }),
   streakDays: fc.integer({ min: 0, max: 10 }),
+  settledTokenAmount: fc.integer({ min: 0, max: 10 }).map((tokens) => (BigInt(tokens) * 10n ** 18n).toString()),
 });
 
 describe("evaluateGate properties", () => {

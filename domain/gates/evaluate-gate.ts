@@ -1,3 +1,4 @@
+import { tokensToUnits, unitsToTokens } from "../token-settlement/token-units";
 import type { GateLeafKind, GateRequirement } from "./requirement";
 
 /** What the engine knows about a member when it checks a gate; the caller reads it, the rule stays pure. */
@@ -7,6 +8,11 @@ export type GateFacts = {
   walletLinked: boolean;
   accountAgeDays: number;
   streakDays: number;
+  /**
+   * Tokens the member received through settlement, in base units (a decimal string), as the Member
+   * actor records them: gates never call the chain. Absent: none.
+   */
+  settledTokenAmount?: string;
 };
 
 /**
@@ -81,6 +87,12 @@ function leafOutcome(leaf: Leaf, facts: GateFacts, tierLadder: readonly string[]
   }
   if ("accountAgeDaysAtLeast" in leaf) {
     return atLeastNumber("accountAgeDaysAtLeast", leaf.accountAgeDaysAtLeast, facts.accountAgeDays);
+  }
+  if ("tokenBalanceAtLeast" in leaf) {
+    const settled = BigInt(facts.settledTokenAmount ?? "0");
+    // Shown as whole tokens on both sides; compared in base units (BigInt), never as floats.
+    const required = tokensToUnits(leaf.tokenBalanceAtLeast) ?? 0n;
+    return [required > 0n && settled >= required, { leaf: "tokenBalanceAtLeast", required: unitsToTokens(required), current: unitsToTokens(settled) }];
   }
   return atLeastNumber("streakDaysAtLeast", leaf.streakDaysAtLeast, facts.streakDays);
 }

@@ -22,6 +22,8 @@ describe("GateRequirementSchema", () => {
       { walletLinked: true },
       { accountAgeDaysAtLeast: 36_500 },
       { streakDaysAtLeast: 7 },
+      { tokenBalanceAtLeast: 100 },
+      { tokenBalanceAtLeast: "12.5" },
       { all: [{ tierAtLeast: "SILVER" }, wallet] },
       { any: [wallet] },
       { atLeast: { n: 2, of: [wallet, { streakDaysAtLeast: 3 }, { tierAtLeast: "TIER_2" }] } },
@@ -31,8 +33,14 @@ describe("GateRequirementSchema", () => {
   });
 
   it("refuses an unknown key, naming the keys it allows", () => {
-    expect(messagesOf({ tokenBalanceAtLeast: 5 })[0]).toMatch(/exactly one of the keys all, any, atLeast.*got the keys tokenBalanceAtLeast/);
+    expect(messagesOf({ nftHeld: 5 })[0]).toMatch(/exactly one of the keys all, any, atLeast.*tokenBalanceAtLeast; got the keys nftHeld/);
     expect(GateRequirementSchema.safeParse({ all: [{ badge: "early" }] }).success).toBe(false);
+  });
+
+  it("refuses a token balance that is not a positive plain decimal, saying how to write one", () => {
+    for (const tokens of [0, -1, "1e3", "abc", "0.0000000000000000001"]) {
+      expect(messagesOf({ tokenBalanceAtLeast: tokens })).toEqual(['tokenBalanceAtLeast: write a positive amount of whole tokens, such as 100 or "12.5" (at most 18 decimals, no exponent)']);
+    }
   });
 
   it("refuses a node with two keys instead of guessing which one was meant", () => {

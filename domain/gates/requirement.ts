@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { tokensToUnits } from "../token-settlement/token-units";
 
 /** Bounds on one gate and on a program's gates: a gate is operator data, so a typo must not cost a worker its CPU budget. */
 export const requirementChildCountMax = 20;
@@ -21,9 +22,10 @@ export type GateRequirement =
   | { lifetimePointsAtLeast: number }
   | { walletLinked: true }
   | { accountAgeDaysAtLeast: number }
-  | { streakDaysAtLeast: number };
+  | { streakDaysAtLeast: number }
+  | { tokenBalanceAtLeast: number | string };
 
-export type GateLeafKind = "tierAtLeast" | "lifetimePointsAtLeast" | "walletLinked" | "accountAgeDaysAtLeast" | "streakDaysAtLeast";
+export type GateLeafKind = "tierAtLeast" | "lifetimePointsAtLeast" | "walletLinked" | "accountAgeDaysAtLeast" | "streakDaysAtLeast" | "tokenBalanceAtLeast";
 
 /** The keys a node may have, in the order of the union below (the union's error message relies on it). */
 const nodeKinds = [
@@ -36,7 +38,13 @@ const nodeKinds = [
   "walletLinked",
   "accountAgeDaysAtLeast",
   "streakDaysAtLeast",
+  "tokenBalanceAtLeast",
 ] as const;
+
+/** Whole tokens (18 decimals), as a positive number or a decimal string such as "12.5". */
+const wholeTokens = z
+  .union([z.number(), z.string()])
+  .refine((tokens) => (tokensToUnits(tokens) ?? 0n) > 0n, 'tokenBalanceAtLeast: write a positive amount of whole tokens, such as 100 or "12.5" (at most 18 decimals, no exponent)');
 
 const tierCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, "tier codes are UPPER_SNAKE_CASE, such as GOLD");
 
@@ -65,6 +73,7 @@ const requirementNode: z.ZodType<GateRequirement> = z
         z.object({ walletLinked: z.literal(true) }).strict(),
         z.object({ accountAgeDaysAtLeast: z.number().int().min(0).max(accountAgeDaysMax) }).strict(),
         z.object({ streakDaysAtLeast: z.number().int().min(0).max(streakDaysMax) }).strict(),
+        z.object({ tokenBalanceAtLeast: wholeTokens }).strict(),
       ],
       { error: (issue) => unionMessage(issue.input, "errors" in issue ? issue.errors : undefined) },
     );

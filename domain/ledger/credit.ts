@@ -16,13 +16,19 @@ export type ReturnedLot = { venueId: string | null; expiresAtMs: number | null; 
  * the member's debt, which takes the soonest-expiring points first (the ones worth least to keep).
  */
 export function returnAfterDebt(allocations: readonly Allocation[], debt: number): { repaid: number; lots: ReturnedLot[] } {
+  const returned = returnAllocationsAfterDebt(allocations, debt);
+  return { repaid: returned.repaid, lots: returned.lots.map(({ allocation, points }) => ({ venueId: allocation.venueId, expiresAtMs: allocation.expiresAtMs, points })) };
+}
+
+/** The same, keeping which allocation each returned amount comes from (so a returned lot keeps its credit kind). */
+export function returnAllocationsAfterDebt<A extends Allocation>(allocations: readonly A[], debt: number): { repaid: number; lots: { allocation: A; points: number }[] } {
   const ordered = [...allocations].sort((a, b) => (a.expiresAtMs ?? Number.MAX_SAFE_INTEGER) - (b.expiresAtMs ?? Number.MAX_SAFE_INTEGER));
   let owed = debt;
-  const lots: ReturnedLot[] = [];
+  const lots: { allocation: A; points: number }[] = [];
   for (const allocation of ordered) {
     const repay = Math.min(owed, allocation.points);
     owed -= repay;
-    if (allocation.points > repay) lots.push({ venueId: allocation.venueId, expiresAtMs: allocation.expiresAtMs, points: allocation.points - repay });
+    if (allocation.points > repay) lots.push({ allocation, points: allocation.points - repay });
   }
   return { repaid: debt - owed, lots };
 }

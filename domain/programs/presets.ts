@@ -84,6 +84,15 @@ const community: ProgramConfig = {
     chatGroups: {},
     gates: communityPresetGates(channelsByTier, actionTiers, ["BRONZE", "SILVER", "GOLD", "DIAMOND"]),
   },
+  // Points a human earned settle as tokens: 1 point = 0.01 token, from 100 points, at most 5,000 a day.
+  // Effortless credits (join bonus, streak) stay points.
+  settlement: {
+    kinds: ["voice_ama", "live_event", "chat_activity", "governance_vote", "referral"],
+    tokenUnitsPerPoint: "10000000000000000",
+    minPayoutPoints: 100,
+    dailyCeilingPoints: 5_000,
+    relinkCoolingOffHours: 24,
+  },
 };
 
 export const presets = { restaurant, community } as const;

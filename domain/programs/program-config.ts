@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { gatesOf } from "../gates/community-gates";
 import { GatesSchema, gateTierCodes } from "../gates/requirement";
+import { TokenSettlementSchema } from "../token-settlement/settlement-config";
 
 /** A rung of the tier ladder. A member qualifies when ANY of the thresholds is met (§4). */
 export const TierSchema = z
@@ -210,6 +211,8 @@ const ProgramConfigBaseSchema = z
     community: CommunityRulesSchema.optional(),
     /** Referrals in a program without community rules (a venue program pays on the referred member's first posted purchase). */
     referral: ReferralRulesSchema.optional(),
+    /** Points become the program's ERC-20 token (issue 23); absent = the program does not settle. */
+    settlement: TokenSettlementSchema.optional(),
   })
   .strict();
 
@@ -237,6 +240,17 @@ export const ProgramConfigSchema = ProgramConfigBaseSchema
         });
       }
     });
+    if (config.settlement) {
+      const known = knownCreditKinds(config);
+      // Configs from before issue 16 derive their action kinds from legacy fields: their kinds are not listed to check.
+      if (known) {
+        config.settlement.kinds.forEach((kind, index) => {
+          if (!known.includes(kind)) {
+            ctx.addIssue({ code: "custom", path: ["settlement", "kinds", index], message: `unknown credit kind ${kind}; points that settle come from ${known.join(", ")}` });
+          }
+        });
+      }
+    }
     if (config.community) {
       for (const [kind, action] of Object.entries(config.community.actions ?? {})) {
         if (!reservedActionKinds.includes(kind)) continue;
@@ -272,6 +286,12 @@ export const ProgramConfigSchema = ProgramConfigBaseSchema
     }
   })
   .openapi("ProgramConfig");
+
+/** The credit kinds a lot can record: venue purchases, operator adjustments, reserved paths and the program's actions (null: not listed). */
+function knownCreditKinds(config: z.infer<typeof ProgramConfigBaseSchema>): string[] | null {
+  if (config.community && !config.community.actions) return null;
+  return [...new Set(["purchase", "adjustment", ...reservedActionKinds, ...Object.keys(config.community?.actions ?? {})])];
+}
 
 /** The largest credit the community rules allow: the largest base (an action, the streak at its cap plus a milestone) at the top multipliers. */
 function worstCreditPoints(config: z.infer<typeof ProgramConfigBaseSchema>): number {

@@ -1,9 +1,8 @@
 import { memberRpcVersion } from "../member/rpc-types";
 
 /**
- * The Member actor's payout methods, as agreed for issue 23 (engineer A writes them in
- * durable-objects/member/member.ts). Declared here once so the settler calls them typed; when the
- * branches merge, the cast below is the one line to delete.
+ * The Member actor's payout methods (durable-objects/member/member.ts) as the settler uses them: a
+ * test can put members of its own in their place (test/settler.ts).
  */
 export type ConfirmTokenPayout = { v: number; intentId: string; settlementId: number; txHash: string; atMs: number };
 export type ReturnTokenPayout = { v: number; intentId: string; reason: string; atMs: number };
@@ -19,5 +18,5 @@ export { memberRpcVersion };
 
 /** The member's payout methods. */
 export function memberPayouts(env: Env, memberId: string): PayoutLedger {
-  return env.MEMBER.getByName(memberId) as unknown as PayoutLedger;
+  return env.MEMBER.getByName(memberId);
 }

@@ -2,12 +2,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { crashNext } from "../../test/crash";
+import { integerSetting } from "../../test/ledger-model-real";
 import { faultKinds, faultReport, faultsInjected, startFaults } from "../../test/faulty-chain-api";
 import { FakeMembers, freshAddress, intentFor, runSettlerUntilIdle, settler, token } from "../../test/settler";
 import { chainRpc } from "../../test/token-chain";
 
-const seed = Number(env.SETTLEMENT_FAULT_SEED || 20261204);
-const faultsMin = Number(env.SETTLEMENT_FAULTS_MIN || 1000);
+const seed = integerSetting("SETTLEMENT_FAULT_SEED") ?? 20261204;
+const faultsMin = integerSetting("SETTLEMENT_FAULTS_MIN") ?? 1000;
 const roundsMax = 2_000;
 const unit = 10n ** 18n;
 

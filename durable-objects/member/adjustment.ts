@@ -12,7 +12,7 @@ export function adjustPoints(ctx: WriteContext, command: AdjustCommand, adjustme
   if (!decision.ok) return rejectWith(decision.rejection);
   const detail = { adjustmentId, reason: command.reason, repaidDebt: decision.kind === "credit" ? decision.repaid : 0 };
   if (decision.kind === "credit") {
-    if (decision.credited > 0) store.addLot(adjustmentId, null, ctx.nowMs, null, decision.credited);
+    if (decision.credited > 0) store.addLot(adjustmentId, null, ctx.nowMs, null, decision.credited, "adjustment");
     store.updateCounters({ debt: counters.debt - decision.repaid, ...(decision.qualifies ? { lifetime_points: counters.lifetime_points + command.points } : {}) });
     if (decision.qualifies) store.recordQualifyingPoints(command.points, ctx.nowMs, adjustmentId);
     store.appendEntry({ kind: "adjust", delta: decision.credited, pendingDelta: 0, ref: adjustmentId, venueId: null, detail, atMs: ctx.nowMs });

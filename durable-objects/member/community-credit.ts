@@ -78,7 +78,7 @@ export function creditCommunity(ctx: WriteContext, credit: CommunityCredit): Cre
     const split = creditAfterDebt(counters.debt, earned.points);
     const credited = split.credited;
     repaid = split.repaid;
-    if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited);
+    if (credited > 0) store.addLot(ref, null, ctx.nowMs, lotExpiresAt(config.expiry, new Date(ctx.nowMs))?.getTime() ?? null, credited, credit.kind);
     const written = { ...activity, debt: counters.debt - repaid, lifetime_points: counters.lifetime_points + earned.points };
     store.updateCounters(written);
     store.recordQualifyingPoints(earned.points, credit.occurredAtMs, ref);

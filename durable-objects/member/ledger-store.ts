@@ -127,17 +127,31 @@ export class LedgerStore {
       .map((lot) => ({ id: lot.id, source: lot.source, venueId: lot.venue_id, expiresAtMs: lot.expires_at_ms, earnedAtMs: lot.earned_at_ms, remaining: lot.remaining }));
   }
 
-  addLot(source: string, venueId: string | null, earnedAtMs: number, expiresAtMs: number | null, amount: number): void {
+  /** A lot of `amount` points; `kind` is the credit kind that earned them (`purchase`, an action kind, `adjustment`), which decides whether they settle as tokens. */
+  addLot(source: string, venueId: string | null, earnedAtMs: number, expiresAtMs: number | null, amount: number, kind: string | null): void {
     this.balanceChanged = true;
     this.db.run(
-      "INSERT INTO lots (source, venue_id, earned_at_ms, expires_at_ms, amount, remaining) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO lots (source, venue_id, earned_at_ms, expires_at_ms, amount, remaining, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
       source,
       venueId,
       earnedAtMs,
       expiresAtMs,
       amount,
       amount,
+      kind,
     );
+  }
+
+  /** The credit kind of a lot (null: unknown, a lot from before issue 23); lots are never deleted, so a spent lot still answers. */
+  lotKind(lotId: number): string | null {
+    return this.db.one<{ kind: string | null }>("SELECT kind FROM lots WHERE id = ?", lotId)?.kind ?? null;
+  }
+
+  /** Live lots with their credit kind, for the payout rule. */
+  kindedLots(): (SpendableLot & { kind: string | null })[] {
+    return this.db
+      .all<LotRow & { kind: string | null }>("SELECT * FROM lots WHERE remaining > 0")
+      .map((lot) => ({ id: lot.id, kind: lot.kind, venueId: lot.venue_id, expiresAtMs: lot.expires_at_ms, earnedAtMs: lot.earned_at_ms, remaining: lot.remaining }));
   }
 
   takeFromLot(lotId: number, points: number): void {

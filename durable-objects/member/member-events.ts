@@ -45,7 +45,10 @@ export type MemberEventKind =
   | "referral_recorded"
   | "referral_reversed"
   | "referral_payout_parked"
-  | "member_verified";
+  | "member_verified"
+  | "payout_reserved"
+  | "payout_settled"
+  | "payout_returned";
 
 export type MemberEvent = {
   v: 1;

@@ -3,6 +3,7 @@ import { effectiveStreak } from "../../domain/community/streak";
 import { currentWeek, unlockMessage } from "./community-credit";
 import { referralSummary } from "./referral";
 import { heldPoints } from "./verification";
+import { tokenSummary } from "./token-payout";
 import { WriteContext } from "./write-context";
 import type { EntryKind, LedgerStore } from "./ledger-store";
 import type { MemberProfile } from "../../domain/members/member-profile";
@@ -46,6 +47,8 @@ export function memberView(store: LedgerStore, profile: MemberProfile, config: P
     // The streak as it stands now: 0 once a day was missed, whatever the stored count (gates read this).
     streak: { current: effectiveStreak({ lastClaimDay: counters.streak_last_day, current: counters.streak_current }, nowMs, profile.timezone), longest: counters.streak_longest, lastClaimDay: counters.streak_last_day },
     referrals: { count: referrals.count, pending: referrals.pending, pointsEarned: referrals.points_earned },
+    // Points reserved for a payout left `available`; settled ones arrived as tokens in the pinned wallet.
+    tokens: tokenSummary(store, nowMs),
     week: config ? currentWeek(new WriteContext(store, profile, config, nowMs)) : null,
     nextTier: config ? nextTierProgress(config.tiers, profile.tier, metrics) : [],
   };

@@ -24,7 +24,9 @@ import { claimStreak } from "./streak-claim";
 import { recordChatMessage } from "./chat-messages";
 import {
   type AdjustCommand,
+  type CancelPayoutRelinkCommand,
   type ChatMessageCommand,
+  type PinPayoutWalletCommand,
   type CommunityActionCommand,
   type ProgramContext,
   type EnrollCommand,
@@ -43,6 +45,19 @@ import {
   redeemCommandFromV1,
 } from "./rpc-types";
 import { deliverStockSync, hasStockSync, redemptionState } from "./stock-sync";
+import { deliverPayoutIntents, nextPayoutDeliveryMs } from "./payout-outbox";
+import { cancelPayoutRelink, payoutWalletView, pinAtEnrollment, pinPayoutWallet } from "./payout-wallet";
+import {
+  type ConfirmPayoutCommand,
+  type ConfirmPayoutResult,
+  type ReturnPayoutCommand,
+  type ReturnPayoutResult,
+  confirmPayout,
+  cutTokenPayout,
+  payoutLedger,
+  payoutPage,
+  returnPayout,
+} from "./token-payout";
 import { applySchema, hasSchema } from "./storage-schema";
 import { nextDueMs, runDue } from "./time-driven";
 import { type CommandReply, WriteContext, rejectWith } from "./write-context";
@@ -97,6 +112,7 @@ export class Member extends DurableObject<Env> {
         if (decision.kind === "referrer_already_set") return { status: decision.status, body: { error: { code: decision.code, message: decision.message } } };
         if (decision.kind === "already_enrolled") return { status: 200 as const, body: decision.profile };
         insertProfile(this.db, decision.profile);
+        if (command.payoutWallet) pinAtEnrollment(this.store, command.payoutWallet, now.getTime());
         const { id: memberId, programId, tier } = decision.profile;
         emitEvent(this.store, { memberId, programId, tier }, "enrolled", now.getTime());
         if (!command.program) return { status: 201 as const, body: decision.profile };
@@ -192,6 +208,77 @@ export class Member extends DurableObject<Env> {
 
   async cancelRedemption(command: RedemptionActionCommand): Promise<Reply> {
     return this.afterStockSync(await this.write({ ...command, requestHash: "" }, true, (ctx) => cancelRedemption(ctx, command)));
+  }
+
+  /** Pins a payout wallet: the first pin at once, a change after the cooling-off period (audited). */
+  async pinPayoutWallet(command: PinPayoutWalletCommand): Promise<Reply> {
+    return this.write({ ...command, requestHash: "" }, false, (ctx) => pinPayoutWallet(ctx, command.address, command.by));
+  }
+
+  /** Cancels the payout wallet change still cooling off (404 no_pending_relink when none). */
+  async cancelPayoutRelink(command: CancelPayoutRelinkCommand): Promise<Reply> {
+    return this.write({ ...command, requestHash: "" }, false, (ctx) => cancelPayoutRelink(ctx, command.by));
+  }
+
+  /** The pinned payout wallet, a relink cooling off and the audit trail (null: no such member). */
+  async payoutWallet(nowMs = Date.now()) {
+    if (!this.currentProfile()) return null;
+    return payoutWalletView(this.store, nowMs);
+  }
+
+  /**
+   * Cuts a token payout: reserves the member's settleable points and puts the intent in the payout
+   * outbox in one transaction; the intent goes to the settlement Queue right after, or from the alarm.
+   */
+  async cutTokenPayout(command: WriteEnvelope): Promise<Reply> {
+    const reply = await this.write(command, true, (ctx) => cutTokenPayout(ctx));
+    if (reply.status === 201 && !reply.replayed && !command.dryRun) this.ctx.waitUntil(this.deliverPayouts());
+    return reply;
+  }
+
+  /** The member's payouts, newest first (null: no such member). */
+  async tokenPayouts(limit: number, beforeSeq: number | null) {
+    if (!this.currentProfile()) return null;
+    return payoutPage(this.store, limit, beforeSeq);
+  }
+
+  /** The ChainSettler: the payout's settlement is final. Idempotent. */
+  async confirmTokenPayout(command: ConfirmPayoutCommand): Promise<ConfirmPayoutResult> {
+    assertVersion(command.v);
+    return (await this.settlerWrite((ctx) => confirmPayout(ctx, command))) ?? { ok: false, code: "unknown_intent" };
+  }
+
+  /** The ChainSettler: the payout's batch was abandoned; the points come back. Idempotent. */
+  async returnTokenPayout(command: ReturnPayoutCommand): Promise<ReturnPayoutResult> {
+    assertVersion(command.v);
+    const nowMs = Date.now();
+    this.catchUp(nowMs);
+    const result = await this.settlerWrite((ctx) => returnPayout(ctx, command), nowMs);
+    return result ?? { ok: false, code: "unknown_intent" };
+  }
+
+  /** The member's token totals for reconciliation. */
+  async tokenPayoutLedger(): Promise<{ memberId: string; reservedTokenAmount: string; settledTokenAmount: string; reserved: { intentId: string; tokenAmount: string }[] }> {
+    const profile = this.currentProfile();
+    if (!profile) return { memberId: this.ctx.id.name ?? "", reservedTokenAmount: "0", settledTokenAmount: "0", reserved: [] };
+    return payoutLedger(this.store, profile.id);
+  }
+
+  /** A write the ChainSettler asks for (no program context: the actor's stored rules), in one transaction with the invariants checked. */
+  private async settlerWrite<T>(apply: (ctx: WriteContext) => T, nowMs = Date.now()): Promise<T | null> {
+    const profile = this.currentProfile();
+    const config = this.storedConfig();
+    if (!profile || !config) return null;
+    const ctx = new WriteContext(this.store, profile, config, nowMs);
+    const result = this.ctx.storage.transactionSync(() => {
+      this.store.balanceChanged = false;
+      const applied = apply(ctx);
+      if (this.store.balanceChanged) assertLedgerInvariants(this.store);
+      return applied;
+    });
+    // Returned lots may be due for their expiry warning or expiry: the alarm is set before the answer.
+    await this.afterWrite(nowMs, ctx.wakeAtMs, ctx.emitted);
+    return result;
   }
 
   /**
@@ -318,6 +405,7 @@ export class Member extends DurableObject<Env> {
     this.profileCopy = undefined;
     if (hasStockSync(this.store)) await deliverStockSync(this.store, this.env.REWARD_STOCK);
     if (hasReferralSync(this.store)) await this.deliverOwedReferrals();
+    await this.deliverPayouts(nowMs);
     await this.scheduleFromState(nowMs);
   }
 
@@ -462,6 +550,8 @@ export class Member extends DurableObject<Env> {
     if (sent != null) candidates.push(sent + sentEventRetentionMs);
     if (hasUnsent(this.store)) this.ctx.waitUntil(this.flushOutbox());
     if (hasStockSync(this.store) || hasReferralSync(this.store)) candidates.push(nowMs + retryMs);
+    const payout = nextPayoutDeliveryMs(this.store);
+    if (payout !== null) candidates.push(payout);
     if (candidates.length === 0) {
       await this.ctx.storage.deleteAlarm();
       this.alarmAtMs = null;
@@ -482,6 +572,21 @@ export class Member extends DurableObject<Env> {
       console.error("referral payout failed; retrying from the alarm", error);
       this.alarmAtMs = Date.now() + retryMs;
       await this.ctx.storage.setAlarm(this.alarmAtMs);
+    }
+  }
+
+  /** Sends due payout intents to the settlement Queue; on failure the alarm retries with backoff. */
+  private async deliverPayouts(nowMs = Date.now()): Promise<void> {
+    try {
+      await deliverPayoutIntents(this.store, this.env.SETTLEMENT, nowMs);
+    } catch (error) {
+      console.error("payout intent delivery failed; retrying from the alarm", error);
+      const retryAtMs = nextPayoutDeliveryMs(this.store) ?? Date.now() + retryMs;
+      if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
+      if (this.alarmAtMs === null || this.alarmAtMs > retryAtMs) {
+        this.alarmAtMs = retryAtMs;
+        await this.ctx.storage.setAlarm(retryAtMs);
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { returnAfterDebt } from "../../domain/ledger/credit";
+import { returnAllocationsAfterDebt } from "../../domain/ledger/credit";
 import type { Allocation } from "../../domain/ledger/spend";
 import { decideRedemption } from "../../domain/rewards/redemption-decision";
 import { dayIn } from "../../domain/time/calendar";
@@ -128,10 +128,12 @@ export function cancelRedemption(ctx: WriteContext, command: RedemptionActionCom
   if (row.status === "consumed") return rejectWith({ status: 409, code: "redemption_consumed", message: "This code was already used; it cannot be cancelled" });
   // Debt first (§3): points handed back while debt stays could be spent again.
   const debt = ctx.store.counters().debt;
-  const returned = returnAfterDebt(JSON.parse(row.allocations) as Allocation[], debt);
+  const returned = returnAllocationsAfterDebt(JSON.parse(row.allocations) as Allocation[], debt);
   if (returned.repaid > 0) ctx.store.updateCounters({ debt: debt - returned.repaid });
-  for (const lot of returned.lots) {
-    ctx.store.addLot(`cancel:${row.id}`, lot.venueId, ctx.nowMs, lot.expiresAtMs, lot.points);
+  for (const { allocation, points } of returned.lots) {
+    const lot = { ...allocation, points };
+    // The returned points keep the credit kind of the lot they came from, so they settle as before.
+    ctx.store.addLot(`cancel:${row.id}`, lot.venueId, ctx.nowMs, lot.expiresAtMs, lot.points, ctx.store.lotKind(allocation.lotId));
     // The returned lot may be due for its expiry warning (or past its expiry) before anything else.
     if (lot.expiresAtMs !== null) ctx.wakeBy(lot.expiresAtMs - ctx.config.expiry.warningDays * 86_400_000);
   }

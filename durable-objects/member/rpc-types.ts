@@ -20,6 +20,8 @@ export type EnrollCommand = {
   request: EnrollmentRequest;
   /** The program's rules: with them a community member's join bonus is paid in the enrollment's own transaction. */
   program?: ProgramContext;
+  /** The checksummed wallet a Sign-In with Ethereum enrollment signed with: pinned as the payout wallet at once. */
+  payoutWallet?: string;
 };
 
 export type EnrollReply =
@@ -72,6 +74,12 @@ export type CommunityActionCommand = WriteEnvelope & { kind: string; sourceId: s
 
 /** A chat message a Tencent Chat callback reported (a claim: see workers/webhooks/chat.ts). No key: (group, sequence) is its natural id. */
 export type ChatMessageCommand = Omit<WriteEnvelope, "requestHash" | "idempotencyKey" | "dryRun"> & { message: import("../../domain/chat/chat-activity").ChatMessage };
+
+/** Pins a payout wallet (one of the member's own SIWE-linked wallets: the Worker checked it in D1). */
+export type PinPayoutWalletCommand = Omit<WriteEnvelope, "requestHash" | "idempotencyKey" | "dryRun"> & { address: string; by: "member" | "operator" };
+
+/** Cancels the payout wallet change that is still cooling off. */
+export type CancelPayoutRelinkCommand = Omit<WriteEnvelope, "requestHash" | "idempotencyKey" | "dryRun"> & { by: "member" | "operator" };
 
 export type RedemptionActionCommand = { v: SupportedVersion; program: ProgramContext; redemptionId: string; venueId: string | null; code?: string; nowMs?: number };
 

@@ -194,6 +194,52 @@ export const memberSchemaSteps: readonly string[] = [
      PRIMARY KEY (group_id, msg_seq)
    );
    CREATE INDEX chat_messages_day ON chat_messages (day, counted);`,
+  // Issue 23. Points become tokens. A lot records the credit kind that earned it (settlement settles some
+  // kinds only); lots from before are labelled where their source says (a purchase, a community credit),
+  // others stay unknown and never settle. The pinned payout wallet is its audited history of changes.
+  // A payout reserves points until the chain settles it or it is returned; its intent waits in
+  // payout_outbox until the settlement Queue took it. Running totals keep token amounts (decimal
+  // strings: base units pass 2^53) so reconciliation reads one row.
+  `ALTER TABLE lots ADD COLUMN kind TEXT;
+   UPDATE lots SET kind = 'purchase' WHERE source IN (SELECT id FROM purchases);
+   UPDATE lots SET kind = (SELECT credit.kind FROM community_credits AS credit WHERE credit.kind || ':' || credit.source_id = lots.source) WHERE kind IS NULL;
+   CREATE TABLE payout_wallet_changes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     from_address TEXT,
+     to_address TEXT NOT NULL,
+     requested_at_ms INTEGER NOT NULL,
+     effective_at_ms INTEGER NOT NULL,
+     cancelled_at_ms INTEGER,
+     requested_by TEXT NOT NULL,
+     cancelled_by TEXT
+   );
+   CREATE TABLE token_payouts (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     intent_id TEXT NOT NULL UNIQUE,
+     points INTEGER NOT NULL,
+     token_amount TEXT NOT NULL,
+     address TEXT NOT NULL,
+     status TEXT NOT NULL,
+     allocations TEXT NOT NULL,
+     day TEXT NOT NULL,
+     cut_at_ms INTEGER NOT NULL,
+     settlement_id INTEGER,
+     tx_hash TEXT,
+     settled_at_ms INTEGER,
+     returned_at_ms INTEGER,
+     return_reason TEXT
+   );
+   CREATE INDEX token_payouts_day ON token_payouts (day) WHERE status != 'returned';
+   CREATE INDEX token_payouts_reserved ON token_payouts (seq) WHERE status = 'reserved';
+   CREATE TABLE payout_outbox (intent_id TEXT PRIMARY KEY, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at_ms INTEGER NOT NULL);
+   CREATE TABLE payout_totals (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     reserved_points INTEGER NOT NULL DEFAULT 0,
+     settled_points INTEGER NOT NULL DEFAULT 0,
+     reserved_units TEXT NOT NULL DEFAULT '0',
+     settled_units TEXT NOT NULL DEFAULT '0'
+   );
+   INSERT INTO payout_totals (id) VALUES (1);`,
 ];
 
 /** Whether this object was ever enrolled: an unknown member id must not write storage (a schema) just by being asked. */

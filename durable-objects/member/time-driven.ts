@@ -44,7 +44,7 @@ export function postDuePurchases(ctx: WriteContext): number {
     const postedAtMs = purchase.posts_at_ms;
     if (credited > 0) {
       const expiresAt = lotExpiresAt(config.expiry, new Date(postedAtMs));
-      store.addLot(purchase.id, purchase.venue_id, postedAtMs, expiresAt?.getTime() ?? null, credited);
+      store.addLot(purchase.id, purchase.venue_id, postedAtMs, expiresAt?.getTime() ?? null, credited, "purchase");
     }
     store.updatePurchase(purchase.id, { refunded_cents: purchase.refunded_cents, reversed_points: purchase.reversed_points, status: "posted" });
     store.appendEntry({ kind: "post", delta: credited, pendingDelta: -points, ref: purchase.id, venueId: purchase.venue_id, detail: { points, repaidDebt: repaid }, atMs: postedAtMs });

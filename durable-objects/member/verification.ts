@@ -22,7 +22,7 @@ export function verifyMember(ctx: WriteContext): void {
     const counters = store.counters();
     const { repaid, credited } = creditAfterDebt(counters.debt, row.points);
     const ref = `${row.kind}:${row.source_id}`;
-    if (credited > 0) store.addLot(ref, null, ctx.nowMs, expiresAtMs, credited);
+    if (credited > 0) store.addLot(ref, null, ctx.nowMs, expiresAtMs, credited, row.kind);
     store.updateCounters({ debt: counters.debt - repaid, lifetime_points: counters.lifetime_points + row.points });
     store.recordQualifyingPoints(row.points, ctx.nowMs, ref);
     store.appendEntry({ kind: "action", delta: credited, pendingDelta: -row.points, ref, venueId: null, detail: { kind: row.kind, sourceId: row.source_id, released: true, repaidDebt: repaid }, atMs: ctx.nowMs });

@@ -33,5 +33,7 @@ export function missingInWords(leaf: UnmetLeaf, tiers: readonly Tier[], lifetime
       return `be a member for ${count(Number(leaf.required), "day", "days")}: ${count(Number(leaf.required) - Number(leaf.current), "day", "days")} to go`;
     case "streakDaysAtLeast":
       return `keep a ${Number(leaf.required).toLocaleString("en-US")}-day streak (yours is ${count(Number(leaf.current), "day", "days")})`;
+    case "tokenBalanceAtLeast":
+      return `hold ${String(leaf.required)} settled tokens (you have ${String(leaf.current)})`;
   }
 }

@@ -38,6 +38,14 @@ function actionInWords(kind: string, detail: Record<string, unknown>): string {
   return words;
 }
 
+/** A token payout's entries: points reserved, tokens arrived, or the points given back. */
+function settleInWords(entry: LedgerEntry, detail: Record<string, unknown>): string {
+  if (detail.status === "reserved") return `${points(-entry.delta)} reserved to become tokens`;
+  if (detail.status === "settled") return `Tokens arrived in your wallet${text(detail.txHash) ? ` (transaction ${String(detail.txHash).slice(0, 10)}…)` : ""}`;
+  if (detail.status === "returned") return `Token payout not sent: ${points(entry.delta)} returned`;
+  return "Settled on chain";
+}
+
 /** One journal entry as a member reads it: what happened and why, not the ledger's kind codes. */
 export function entryInWords(entry: LedgerEntry, names: Names): string {
   const at = entry.venueId ? ` at ${names.venue(entry.venueId)}` : "";
@@ -61,7 +69,7 @@ export function entryInWords(entry: LedgerEntry, names: Names): string {
       if (detail.reason === "redemption cancelled") return "Redemption cancelled: points returned";
       return `${entry.delta >= 0 ? "Points added" : "Points removed"} by the program${text(detail.reason) ? `: ${detail.reason}` : ""}`;
     case "settle":
-      return "Settled on chain";
+      return settleInWords(entry, detail);
     case "action":
       return actionInWords(text(detail.kind) ?? "action", detail);
   }

@@ -31,6 +31,9 @@ describe("page words", () => {
     expect(entryInWords(entry("refund", 0, -120), names)).toBe("Purchase at Harbor Grill refunded before its points posted");
     expect(entryInWords({ ...entry("adjust", 500, 0, { reason: "Welcome gift" }), venueId: null }, names)).toBe("Points added by the program: Welcome gift");
     expect(entryInWords({ ...entry("adjust", 300, 0, { reason: "redemption cancelled" }), venueId: null }, names)).toBe("Redemption cancelled: points returned");
+    expect(entryInWords({ ...entry("settle", -400, 0, { status: "reserved" }), venueId: null }, names)).toBe("400 points reserved to become tokens");
+    expect(entryInWords({ ...entry("settle", 0, 0, { status: "settled", txHash: "0xabcdef0123456789" }), venueId: null }, names)).toBe("Tokens arrived in your wallet (transaction 0xabcdef01…)");
+    expect(entryInWords({ ...entry("settle", 400, 0, { status: "returned" }), venueId: null }, names)).toBe("Token payout not sent: 400 points returned");
     const action = (delta: number, pendingDelta: number, detail: Record<string, string | boolean>) => ({ kind: "action" as const, delta, pendingDelta, venueId: null, detail });
     expect(entryInWords(action(0, 100, { kind: "join", held: true }), names)).toBe("Joined the community (held until you take part)");
     expect(entryInWords(action(100, -100, { kind: "join", released: true }), names)).toBe("Joined the community: unlocked");

@@ -65,6 +65,7 @@ const leafWords: Record<UnmetLeaf["leaf"], string> = {
   walletLinked: "a linked wallet",
   accountAgeDaysAtLeast: "an account at least this many days old:",
   streakDaysAtLeast: "a daily streak of at least",
+  tokenBalanceAtLeast: "settled tokens of at least",
 };
 
 /** One unmet leaf in words for the sender, e.g. "this channel opens at tier GOLD (you are SILVER)". */

@@ -24,6 +24,7 @@ export async function gateFactsFor(env: Env, memberId: string): Promise<{ progra
     walletLinked: (wallets?.linked ?? 0) > 0,
     accountAgeDays: Math.floor((Date.now() - Date.parse(member.enrolledAt)) / dayMs),
     streakDays: member.streak.current,
+    settledTokenAmount: member.tokens.settledTokenAmount,
   };
   return { program, facts };
 }

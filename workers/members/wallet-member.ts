@@ -59,6 +59,8 @@ export async function enrollWallet(env: Env, programId: string, address: string,
         enrolledVia: "siwe",
       },
       program: { id: program.id, config: program.config },
+      // The wallet that signed in to join is the member's payout wallet from the start (issue 23).
+      payoutWallet: address,
     }),
   );
   if ("error" in reply.body) throw new ApiError(reply.status as 409 | 422, reply.body.error.code, reply.body.error.message);

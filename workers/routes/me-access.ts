@@ -9,7 +9,7 @@ import { signedInMember } from "./me";
 
 export const UnmetLeafSchema = z
   .object({
-    leaf: z.enum(["tierAtLeast", "lifetimePointsAtLeast", "walletLinked", "accountAgeDaysAtLeast", "streakDaysAtLeast"]),
+    leaf: z.enum(["tierAtLeast", "lifetimePointsAtLeast", "walletLinked", "accountAgeDaysAtLeast", "streakDaysAtLeast", "tokenBalanceAtLeast"]),
     required: z.union([z.string(), z.number(), z.boolean()]),
     current: z.union([z.string(), z.number(), z.boolean()]),
     negated: z.literal(true).optional(),

@@ -98,6 +98,15 @@ export const MemberViewSchema = MemberProfileSchema.extend({
   nextTier: z.array(
     z.object({ tier: z.string(), metric: z.enum(["lifetimePoints", "lifetimeSpendCents", "visits"]), current: z.number(), required: z.number(), remaining: z.number() }),
   ),
+  tokens: z
+    .object({
+      reservedPoints: z.number().int().openapi({ description: "Points reserved for payouts not settled yet (already out of available)" }),
+      settledPoints: z.number().int(),
+      reservedTokenAmount: z.string().openapi({ description: "Base units (18 decimals), decimal string" }),
+      settledTokenAmount: z.string().openapi({ description: "Base units (18 decimals) the chain settled to the member" }),
+      payoutWallet: z.string().nullable().openapi({ description: "The pinned payout wallet in effect now" }),
+    })
+    .openapi({ description: "Points that became the program's token (issue 23)" }),
 }).openapi("MemberView");
 
 export const LedgerEntrySchema = z
