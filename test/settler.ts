@@ -1,9 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Contract, JsonRpcProvider, Network, Wallet, getAddress, hexlify, randomBytes } from "ethers";
+import { rewardTokenAbi } from "../contracts/reward-token-abi";
 import type { PayoutIntent } from "../domain/token-settlement/payout-intent";
 import type { ChainSettler, SettlerStatus } from "../durable-objects/chain-settler/chain-settler";
-import { settlementAbi } from "../durable-objects/chain-settler/settlement-abi";
 import type { PayoutLedger, TokenPayoutLedger } from "../durable-objects/chain-settler/member-payouts";
 
 export const settler = () => env.CHAIN_SETTLER.getByName("settler");
@@ -31,7 +31,7 @@ export function chainProvider(): JsonRpcProvider {
 
 export function token(signed = false): Contract {
   const provider = chainProvider();
-  return new Contract(env.TOKEN_ADDRESS, [...settlementAbi, "function balanceOf(address) view returns (uint256)", "function pause()", "function unpause()"], signed ? new Wallet(env.SETTLER_PRIVATE_KEY, provider) : provider);
+  return new Contract(env.TOKEN_ADDRESS, rewardTokenAbi, signed ? new Wallet(env.SETTLER_PRIVATE_KEY, provider) : provider);
 }
 
 /** A fresh holder: random bytes, not `Wallet.createRandom()` (which derives a mnemonic, ~0.1 s in workerd). */
