@@ -11,7 +11,8 @@ import { type FaultCounts, type FaultEvent, type FaultKind, type FaultReport, ty
  * carried a transaction, half the time the node got it first: the outcome is unknown to the sender).
  * Per `eth_sendRawTransaction` from the settler's key, in order:
  * - `fee_too_low`: at random moments the fee floor rises 10–50% above this transaction's fee; a
- *   transaction under the floor is refused with geth's "transaction underpriced" until it is bumped;
+ *   transaction under the floor is refused with geth's "transaction underpriced" until it is bumped,
+ *   and the first one over it ends the spike (the floor falls back to nothing);
  * - `nonce_taken`: another transaction from the settler's key (a 0-value self-transfer, twice the fee)
  *   lands at the same nonce first, so the settler's transaction is refused "nonce too low";
  * - `drop_tx`: the proxy answers the transaction's hash and never forwards it: the transaction is lost;
@@ -144,6 +145,8 @@ export function createFaultyChain(nodeUrl: () => string | undefined) {
       record("fee_too_low", `nonce ${tx.nonce}: fee ${fee} under the floor ${feeFloorWei}`);
       return { jsonrpc: "2.0", id, error: { code: jsonRpcUnderpriced, message: `transaction underpriced: gas fee cap ${fee}, minimum needed ${feeFloorWei}` } };
     }
+    // A fee that clears the floor ends the spike, as a base fee falls back after busy blocks.
+    feeFloorWei = 0n;
     if (chance(rates.nonceTaken) && (await takeNonce(tx))) record("nonce_taken", `nonce ${tx.nonce} taken by a self-transfer`);
     if (chance(rates.dropTx)) {
       record("drop_tx", `nonce ${tx.nonce}: ${keccak256(raw)} answered and never sent`);

@@ -47,13 +47,21 @@ export class ChainSettler extends DurableObject<Env> {
   }
 
   /** The cron's cut: whatever is queued goes into a batch now (when none is in flight), then the alarm sends it. */
-  async cutBatch(nowMs: number): Promise<{ batchId: number | null; reason: "cron" | "in_flight" | "nothing_queued" }> {
+  async cutBatch(nowMs: number): Promise<{ batchId: number | null; reason: "cron" | "in_flight" | "nothing_queued" | "chain_unreachable" }> {
     if (this.store.inFlight()) {
       await this.wakeBy(nowMs);
       return { batchId: null, reason: "in_flight" };
     }
     if (cutReason(this.store.queuedSummary(), nowMs, this.timing(), true) === null) return { batchId: null, reason: "nothing_queued" };
-    const batchId = await cutNext(this.stepContext(), nowMs);
+    let batchId: number | null;
+    try {
+      batchId = await cutNext(this.stepContext(), nowMs);
+    } catch (error) {
+      // The cut reads the block's gas limit: with the chain down, the alarm cuts once it answers (backing off).
+      if (!(error instanceof ChainUnreachable)) throw error;
+      await this.wakeBy(nowMs);
+      return { batchId: null, reason: "chain_unreachable" };
+    }
     await this.wakeBy(nowMs);
     return { batchId, reason: batchId === null ? "nothing_queued" : "cron" };
   }
