@@ -46,6 +46,9 @@ async function workerdProject(name: string, include: string[], overrides: { bind
             BENCH_ROOM_BROADCAST_RUNS: process.env.BENCH_ROOM_BROADCAST_RUNS ?? "",
             BENCH_ROOM_HAND_SOCKETS: process.env.BENCH_ROOM_HAND_SOCKETS ?? "",
             BENCH_ROOM_HAND_ROUNDS: process.env.BENCH_ROOM_HAND_ROUNDS ?? "",
+            // The bench's settlements per minute (bench/settlement-throughput.test.ts): members per round and rounds.
+            BENCH_SETTLEMENT_MEMBERS: process.env.BENCH_SETTLEMENT_MEMBERS ?? "",
+            BENCH_SETTLEMENT_ROUNDS: process.env.BENCH_SETTLEMENT_ROUNDS ?? "",
             ...overrides.bindings,
           },
           outboundService: testOutbound,
@@ -92,6 +95,8 @@ export default defineConfig(async () => ({
       await chainProject("faults", "workerd-chain-faults", ["workers/**/*.faults.test.ts", "durable-objects/**/*.faults.test.ts"]),
       // Only `npm run bench` (BENCH_ONLY=farm) asks for the bot-farm figure; `npm test` does not run it.
       ...(process.env.BENCH_FARM === "1" ? [await workerdProject("bench-farm", ["bench/bot-farm.test.ts"])] : []),
+      // Only `npm run bench` (BENCH_ONLY=settlement) asks for settlements per minute on the local chain.
+      ...(process.env.BENCH_SETTLEMENT === "1" ? [await chainProject("chain", "bench-settlement", ["bench/settlement-throughput.test.ts"])] : []),
       // Only `npm run bench` (BENCH_ONLY=rooms) asks for the in-process room figures.
       ...(process.env.BENCH_ROOMS === "1" ? [await workerdProject("bench-rooms", ["bench/room-*.test.ts"])] : []),
       {

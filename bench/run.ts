@@ -10,15 +10,16 @@ import { purchaseFigures } from "./purchase-figures";
 import { fanOutOptions } from "./room-fan-out";
 import { roomFigures, trtcRoomsOption } from "./room-figures";
 import { signInFigures, signInOptions } from "./sign-in-figures";
+import { printSettlementThroughput, settlementThroughput } from "./settlement-throughput";
 import { printTokenGas, tokenGas } from "./token-gas";
 
 /**
  * `npm run bench`: figures as ratios to a baseline measured in the same run on the same worker
  * (machines are noisy; absolute numbers are printed for context only). Within a round the baseline
  * and the figure alternate in slices so drift hits both alike; the median of the rounds is reported.
- * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash`, `BENCH_ONLY=farm`, `BENCH_ONLY=rooms`, `BENCH_ONLY=chat`, `BENCH_ONLY=events` or `BENCH_ONLY=token` runs one group of figures.
+ * `BENCH_ONLY=purchase`, `BENCH_ONLY=action`, `BENCH_ONLY=signin`, `BENCH_ONLY=flash`, `BENCH_ONLY=farm`, `BENCH_ONLY=rooms`, `BENCH_ONLY=chat`, `BENCH_ONLY=events`, `BENCH_ONLY=token` or `BENCH_ONLY=settlement` runs one group of figures.
  */
-const groups = ["purchase", "action", "signin", "flash", "farm", "rooms", "chat", "events", "token"] as const;
+const groups = ["purchase", "action", "signin", "flash", "farm", "rooms", "chat", "events", "token", "settlement"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(groups as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${groups.join(", ")}, got ${only}`);
 const runs = (group: (typeof groups)[number]) => only === undefined || only === group;
@@ -122,6 +123,12 @@ if (runs("token")) {
   printTokenGas(token);
   result.tokenGas = token;
   tokenMissed = !token.meetsTargets;
+}
+if (runs("settlement")) {
+  // Its own workerd project and hardhat node: members cut payouts over HTTP and the settler settles them.
+  const throughput = await settlementThroughput();
+  printSettlementThroughput(throughput);
+  result.settlementThroughput = throughput;
 }
 
 mkdirSync("bench/results", { recursive: true });
