@@ -80,6 +80,8 @@ processes.start(
     "--var", `APP_ORIGIN:${apiUrl}`,
     "--var", `TENCENTCLOUD_API_BASE:${tencent.url}`,
     "--var", `CHAT_API_BASE:${chat.url}`,
+    // A demo payout settles within seconds, not after the production 5-minute batch wait.
+    "--var", "SETTLEMENT_BATCH_WAIT_SECONDS:2",
     "--show-interactive-dev-session=false",
   ],
   { echo: false },
