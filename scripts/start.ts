@@ -93,8 +93,9 @@ const summary = await seed(apiUrl, vars.OPERATOR_TOKEN, path.join(stateDir, "dem
 const [coalition, community] = summary.programs;
 const demoMember = summary.members[0];
 const demoLogin = await createLoginLink(apiUrl, summary.venueKeys[0].key, demoMember.id);
+const walletLogin = await createLoginLink(apiUrl, vars.OPERATOR_TOKEN, summary.walletMember.id);
 const demoFile = path.join(stateDir, "demo.json");
-writeFileSync(demoFile, JSON.stringify({ apiUrl, chainUrl, operatorToken: vars.OPERATOR_TOKEN, token: token.address, ...summary, demoLogin }, null, 2));
+writeFileSync(demoFile, JSON.stringify({ apiUrl, chainUrl, operatorToken: vars.OPERATOR_TOKEN, token: token.address, ...summary, demoLogin, walletLogin }, null, 2));
 
 console.log(`
 Loyalty engine is running.
@@ -103,6 +104,9 @@ Loyalty engine is running.
     ${community.name} wallet sign-in  ${apiUrl}/sign-in?program=${community.id}
     ${coalition.name} member ${demoMember.externalRef}, one-time login link (10 minutes):
                   ${demoLogin.url}
+    ${community.name} wallet member ${summary.walletMember.address} (hardhat dev account #1), ${summary.walletMember.settleablePoints} points that
+                  can become tokens at ${apiUrl}/tokens; one-time login link (10 minutes):
+                  ${walletLogin.url}
   Kiosk (tablet)  ${apiUrl}/kiosk  (sign in with a venue API key below)
   API             ${apiUrl}
   API reference   ${apiUrl}/docs

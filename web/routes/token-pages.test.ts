@@ -29,7 +29,7 @@ async function confirm(member: Member, intentId: string, txHash: string, settlem
   expect(await member.stub.confirmTokenPayout({ v: memberRpcVersion, intentId, settlementId, txHash, atMs: Date.now() })).toEqual({ ok: true, status: "settled" });
 }
 
-async function signedMessage(programId: string, wallet: Wallet) {
+async function signedMessage(programId: string, wallet: { address: string; signMessage(message: string): Promise<string> }) {
   const nonce = (await call("POST", "/v1/auth/siwe/nonce", { token: null, body: { programId }, headers: fromNewClient() })).json.nonce;
   const message = new SiweMessage({ domain: "loyalty.test", address: wallet.address, statement: "Link this wallet", uri: appOrigin, version: "1", chainId: 31337, nonce, issuedAt: new Date().toISOString() }).prepareMessage();
   return { message, signature: await wallet.signMessage(message) };
