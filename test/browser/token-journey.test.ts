@@ -51,6 +51,16 @@ describe("token journey", () => {
       .toBe(1);
     expect(await page.getByTestId("payouts-settled").textContent()).toContain(`${member.settleablePoints / 100} tokens for ${member.settleablePoints} points`);
     expect(await page.getByTestId("payouts-pending").count()).toBe(0);
+    // The chain watcher (npm start runs its cron every 5 s) read the mint back from the chain.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(url("/tokens"));
+          return page.getByTestId("on-chain").textContent();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toMatch(new RegExp(`Balance${member.settleablePoints / 100} tokens.*As of block \\d+`));
     await screenshot(page, "tokens-received");
     await expectAccessible(page);
 

@@ -189,7 +189,9 @@ function TxLink({ hash }: { hash: string }) {
 }
 
 function WalletSection({ wallet, linkedWallets, programId, when }: { wallet: PayoutWalletView; linkedWallets: string[]; programId: string; when: (iso: string) => string }) {
-  const choices = linkedWallets.filter((address) => address.toLowerCase() !== (wallet.pendingRelink?.address ?? "").toLowerCase());
+  // Offer the wallets it could change to: not the one in use, nor the one a change already waits for.
+  const current = [wallet.pinned, wallet.pendingRelink?.address].filter((address): address is string => address !== null && address !== undefined).map((address) => address.toLowerCase());
+  const choices = linkedWallets.filter((address) => !current.includes(address.toLowerCase()));
   return (
     <section class="card" aria-labelledby="wallet-heading" data-testid="payout-wallet">
       <h2 id="wallet-heading">Payout wallet</h2>
@@ -212,25 +214,24 @@ function WalletSection({ wallet, linkedWallets, programId, when }: { wallet: Pay
           </form>
         </div>
       )}
-      {choices.length > 0 ? (
+      {choices.length > 0 && (
         <form method="post" action="/tokens/payout-wallet">
           <label for="payout-address">{wallet.pinned ? "Change to another of your wallets" : "Choose one of your wallets"}</label>
           <select id="payout-address" name="address">
             {choices.map((address) => (
-              <option value={address} selected={address === wallet.pinned}>
-                {address}
-                {address === wallet.pinned ? " (now)" : ""}
-              </option>
+              <option value={address}>{address}</option>
             ))}
           </select>
           <button type="submit">{wallet.pinned ? "Use this wallet" : "Pin this wallet"}</button>
           {wallet.pinned && <p class="muted">A change takes effect after a cooling-off period, so nobody who takes over your session can redirect your tokens at once.</p>}
         </form>
-      ) : (
+      )}
+      {choices.length === 0 && !wallet.pinned && (
         <p class="muted">
           Link a wallet by <a href={`/sign-in?program=${programId}`}>signing in with it</a>; then choose it here.
         </p>
       )}
+      {choices.length === 0 && wallet.pinned && <p class="muted">Only a wallet linked to your account can receive your tokens.</p>}
       {wallet.history.length > 0 && (
         <details>
           <summary>Changes ({wallet.history.length})</summary>
