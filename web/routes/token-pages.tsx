@@ -16,7 +16,8 @@ import { programNames } from "../member-data";
 import { memberPage } from "../member-session";
 import { TokenTxPage } from "../pages/token-tx-page";
 import { type PayoutRow, type SettleNow, TokensPage } from "../pages/tokens-page";
-import { payoutRefusalInWords } from "../words/token-words";
+import { points } from "../words/formatting";
+import { payoutRefusalInWords, tokens } from "../words/token-words";
 import { renderPageError } from "./page-errors";
 
 /** The member's token pages (issue 23): the same cut, wallet and token view the API's /v1/me routes use. */
@@ -58,6 +59,9 @@ async function tokensPage(env: Env, member: Member, notice?: Notice) {
   ]);
   if (profile.status === 404 || !page || !wallet) throw new ApiError(401, "session_expired", "This member no longer exists; sign in again");
   const rules = program.config.settlement;
+  const newest = page.payouts[0];
+  // The cut's notice names its amounts while the newest payout is still on its way.
+  const shown = notice === notices["payout-cut"] && newest?.status === "reserved" ? { kind: "success" as const, text: `Done: ${points(newest.points)} are on their way to your wallet as ${tokens(newest.tokenAmount)}.` } : notice;
   let settleNow: SettleNow;
   if (preview.status < 300) {
     const body = preview.body as { points: number; tokenAmount: string; address: string };
@@ -78,7 +82,7 @@ async function tokensPage(env: Env, member: Member, notice?: Notice) {
       wallet={wallet}
       linkedWallets={linked.map((row) => row.address)}
       onChain={{ balance: figures.balance.toString(), received: figures.received.toString(), sent: figures.sent.toString(), asOfBlock: figures.asOfBlock }}
-      notice={notice}
+      notice={shown}
     />
   );
 }

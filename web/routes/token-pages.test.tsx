@@ -6,6 +6,7 @@ import { memberRpcVersion } from "../../durable-objects/member/rpc-types";
 import { call } from "../../test/api";
 import { appOrigin, fromNewClient } from "../../test/sessions";
 import { walletMember } from "../../test/token-payouts";
+import { TokenTxPage } from "../pages/token-tx-page";
 
 type Member = Awaited<ReturnType<typeof walletMember>>;
 
@@ -57,7 +58,7 @@ describe("the tokens page", () => {
     expect(listed.json.payouts[0]).toMatchObject({ points: 300, status: "reserved" });
 
     const after = (await page(member, "/tokens?notice=payout-cut")).json as string;
-    expect(after).toContain("Done: your points are on their way to your wallet as tokens.");
+    expect(after).toContain("Done: 300 points are on their way to your wallet as 3 tokens.");
     expect(after).toMatch(/data-testid="payouts-pending".*<strong>3 tokens<\/strong> for 300 points.*Waiting for the next batch/s);
     expect(after).toContain("You have 0 points that can become tokens; a payout needs at least 100 points. Earn 100 points more.");
     expect(payoutKey(after)).toBeUndefined();
@@ -118,6 +119,14 @@ describe("the tokens page", () => {
 });
 
 describe("a transaction's page", () => {
+  it("links the deployment's block explorer when CHAIN_EXPLORER_URL names one", async () => {
+    const program = { id: "prg_1", name: "Nebula DAO", currency: "USD", timezone: "UTC" };
+    const payout = { intentId: "mbr_1:1", points: 150, tokenAmount: "1500000000000000000", address: "0x70997970C51812dc3A010C7d01b50e0aea1f79C8", status: "settled" as const, txHash: hashOf(1), cutAt: "2026-12-04T10:00:00.000Z", settledAt: "2026-12-04T10:01:00.000Z", returnedAt: null };
+    const html = String(<TokenTxPage program={program} community timezone="UTC" hash={hashOf(1)} payouts={[payout]} explorerUrl={`https://basescan.org/tx/${hashOf(1)}`} />);
+    expect(html).toContain(`<a href="https://basescan.org/tx/${hashOf(1)}" rel="noopener noreferrer" data-testid="explorer-link">View on the block explorer</a>`);
+    expect(html).toContain("This transaction sent you <strong>1.5 tokens</strong>.");
+  });
+
   it("shows the member's payouts settled by that transaction, and never another member's", async () => {
     const alice = await memberWithPoints();
     const bob = await memberWithPoints(2);
