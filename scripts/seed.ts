@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Wallet } from "ethers";
 
 /**
  * Demo data, created through the public API so members live in their actors as in production.
@@ -13,7 +14,16 @@ export type SeedSummary = {
   rewards: { name: string; id: string; pointsCost: number }[];
   venueKeys: { venue: string; venueId: string; key: string }[];
   members: { program: string; externalRef: string; id: string; referralCode: string }[];
+  /** A Nebula member who joined by signing in with a wallet: that wallet is pinned for payouts, and they have points that settle. */
+  walletMember: { program: string; id: string; address: string; settleablePoints: number };
 };
+
+/**
+ * The demo wallet: hardhat's public dev account #1 (local chains only, never a real network). The
+ * seed signs in with it as a browser wallet would (SIWE), so it is a linked wallet of its member and,
+ * having joined with it, their pinned payout wallet.
+ */
+export const demoWalletKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 const coalition = {
   key: "seed-program-harbour",
@@ -60,7 +70,7 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
     (await mustFull(method, route, token, body, idempotencyKey)).json;
 
   const saved: Record<string, string> = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, "utf8")) : {};
-  const summary: SeedSummary = { programs: [], rewards: [], venueKeys: [], members: [] };
+  const summary: SeedSummary = { programs: [], rewards: [], venueKeys: [], members: [], walletMember: { program: "", id: "", address: "", settleablePoints: 0 } };
 
   const created = await mustFull("POST", "/v1/programs", operatorToken, { name: coalition.name, preset: coalition.preset }, coalition.key);
   const harbour = created.json;
@@ -129,7 +139,29 @@ export async function seed(baseUrl: string, operatorToken: string, credentialsFi
     await must("POST", `/v1/members/${enrolled.id}/actions`, operatorToken, { kind: "voice_ama", sourceId: "seed-welcome-ama" }, `seed-ama-${member.externalRef}`);
     summary.members.push({ program: community.name, externalRef: member.externalRef, id: enrolled.id, referralCode: enrolled.referralCode });
   }
+
+  // The wallet member takes part in an AMA, a live event, a chat and a vote: points of kinds the
+  // community preset settles (the join bonus does not), enough for a payout (at least 100).
+  const wallet = new Wallet(demoWalletKey);
+  const walletMemberId = await signInWithWallet(baseUrl, nebula.id, wallet);
+  let settleablePoints = 0;
+  for (const [kind, sourceId] of [["voice_ama", "seed-welcome-ama"], ["live_event", "seed-launch-party"], ["chat_activity", "seed-chat-day-1"], ["governance_vote", "seed-proposal-1"]] as const) {
+    const credited = await must("POST", `/v1/members/${walletMemberId}/actions`, operatorToken, { kind, sourceId }, `seed-${kind}-demo-wallet`);
+    settleablePoints += Number(credited.points ?? 0);
+  }
+  summary.walletMember = { program: community.name, id: walletMemberId, address: wallet.address, settleablePoints };
   return summary;
+}
+
+/** Signs a wallet in to a program as a browser wallet does (SIWE: the prepared message, signed); answers the member id. */
+async function signInWithWallet(baseUrl: string, programId: string, wallet: Wallet): Promise<string> {
+  const post = (route: string, body: object) => fetch(`${baseUrl}${route}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const nonce = await post("/v1/auth/siwe/nonce", { programId, address: wallet.address });
+  if (nonce.status !== 201) throw new Error(`seed: SIWE nonce answered ${nonce.status} ${await nonce.text()}`);
+  const { message } = (await nonce.json()) as { message: string };
+  const verified = await post("/v1/auth/siwe/verify", { message, signature: await wallet.signMessage(message) });
+  if (verified.status !== 200) throw new Error(`seed: SIWE sign-in answered ${verified.status} ${await verified.text()}`);
+  return ((await verified.json()) as { member: { id: string } }).member.id;
 }
 
 /** A one-time login link for a member, asked as a venue kiosk would (the link lives 10 minutes). */

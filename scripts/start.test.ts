@@ -35,10 +35,10 @@ describe("npm start", () => {
       body: JSON.stringify({ email: "walk-in@example.com" }),
     });
     expect(enrolled.status).toBe(201);
-    // The Nebula members were synced into the #general Work group of the fake Tencent Chat (issue 22).
+    // The Nebula members (three by email, one by wallet) were synced into the #general Work group of the fake Tencent Chat (issue 22).
     const chatUrl = /Tencent Chat\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(first.output())![1];
     const general = async () => ((await (await fetch(`${chatUrl}/__fake/groups/${encodeURIComponent("@TGS#nebula-general")}`)).json()) as { members: string[] }).members;
-    await vi.waitUntil(async () => (await general()).length === 3, { timeout: 20_000, interval: 250 });
+    await vi.waitUntil(async () => (await general()).length === 4, { timeout: 20_000, interval: 250 });
     await stop(first);
 
     const second = await start(env);

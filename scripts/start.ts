@@ -80,6 +80,10 @@ processes.start(
     "--var", `APP_ORIGIN:${apiUrl}`,
     "--var", `TENCENTCLOUD_API_BASE:${tencent.url}`,
     "--var", `CHAT_API_BASE:${chat.url}`,
+    // A demo payout settles within seconds, not after the production 5-minute batch wait.
+    "--var", "SETTLEMENT_BATCH_WAIT_SECONDS:2",
+    // /__scheduled runs the Worker's scheduled(): below, the 5-minute cron every few seconds (wrangler dev runs no crons itself).
+    "--test-scheduled",
     "--show-interactive-dev-session=false",
   ],
   { echo: false },
@@ -91,8 +95,13 @@ const summary = await seed(apiUrl, vars.OPERATOR_TOKEN, path.join(stateDir, "dem
 const [coalition, community] = summary.programs;
 const demoMember = summary.members[0];
 const demoLogin = await createLoginLink(apiUrl, summary.venueKeys[0].key, demoMember.id);
+// The settlement cron (cut, reconcile, read token logs) every 5 s instead of every 5 minutes, so the
+// portal's on-chain figures follow a demo payout within seconds. A failed run is in the API log.
+const settlementCronMs = 5_000;
+setInterval(() => void fetch(`${apiUrl}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => {}), settlementCronMs).unref();
+const walletLogin = await createLoginLink(apiUrl, vars.OPERATOR_TOKEN, summary.walletMember.id);
 const demoFile = path.join(stateDir, "demo.json");
-writeFileSync(demoFile, JSON.stringify({ apiUrl, chainUrl, operatorToken: vars.OPERATOR_TOKEN, token: token.address, ...summary, demoLogin }, null, 2));
+writeFileSync(demoFile, JSON.stringify({ apiUrl, chainUrl, operatorToken: vars.OPERATOR_TOKEN, token: token.address, ...summary, demoLogin, walletLogin }, null, 2));
 
 console.log(`
 Loyalty engine is running.
@@ -101,6 +110,9 @@ Loyalty engine is running.
     ${community.name} wallet sign-in  ${apiUrl}/sign-in?program=${community.id}
     ${coalition.name} member ${demoMember.externalRef}, one-time login link (10 minutes):
                   ${demoLogin.url}
+    ${community.name} wallet member ${summary.walletMember.address} (hardhat dev account #1), ${summary.walletMember.settleablePoints} points that
+                  can become tokens at ${apiUrl}/tokens; one-time login link (10 minutes):
+                  ${walletLogin.url}
   Kiosk (tablet)  ${apiUrl}/kiosk  (sign in with a venue API key below)
   API             ${apiUrl}
   API reference   ${apiUrl}/docs

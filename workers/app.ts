@@ -39,6 +39,7 @@ import { trtcWebhookRoutes } from "./webhooks/trtc";
 import { amaPages } from "../web/routes/ama-pages";
 import { channelPages } from "../web/routes/channel-pages";
 import { eventPages } from "../web/routes/event-pages";
+import { tokenPages } from "../web/routes/token-pages";
 import { kioskPages } from "../web/routes/kiosk-pages";
 import { memberPages } from "../web/routes/member-pages";
 import { pageHeaders } from "../web/page-headers";
@@ -102,6 +103,7 @@ export function createApp() {
   app.route("/", amaPages);
   app.route("/", channelPages);
   app.route("/", eventPages);
+  app.route("/", tokenPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",

@@ -7,7 +7,7 @@ import { checkBatchMints, closeRun, openRun, reconcileAllPages, reconcileMembers
 import { advance, cutNext, type StepContext } from "./settlement-steps";
 import { applySettlerSchema } from "./settler-schema";
 import { type IntentIntake, SettlerStore } from "./settler-store";
-import { type SettlerTiming, backoffMs, defaultTiming } from "./settler-timing";
+import { type SettlerTiming, backoffMs, deploymentTiming } from "./settler-timing";
 import { type ChainSettlementView, type ReconciliationView, chainSettlementsPage, lastReconciliation } from "./settler-views";
 
 export { chainSettlerName } from "./settler-name";
@@ -185,7 +185,7 @@ export class ChainSettler extends DurableObject<Env> {
   private timing(): SettlerTiming {
     if (!this.timingCopy) {
       const stored = this.store.one<{ timing: string }>("SELECT timing FROM settings WHERE id = 1");
-      this.timingCopy = { ...defaultTiming, ...(stored ? (JSON.parse(stored.timing) as Partial<SettlerTiming>) : {}) };
+      this.timingCopy = { ...deploymentTiming(this.env), ...(stored ? (JSON.parse(stored.timing) as Partial<SettlerTiming>) : {}) };
     }
     return this.timingCopy;
   }

@@ -48,6 +48,14 @@ export const defaultTiming: SettlerTiming = {
   reconcilePagesPerRun: 10,
 };
 
+/** The defaults with what the deployment's vars set: SETTLEMENT_BATCH_WAIT_SECONDS (npm start shortens it so a demo payout settles in seconds). */
+export function deploymentTiming(env: { SETTLEMENT_BATCH_WAIT_SECONDS?: string }): SettlerTiming {
+  const text = env.SETTLEMENT_BATCH_WAIT_SECONDS?.trim() ?? "";
+  const waitSeconds = Number(text);
+  // An unset or unreadable value keeps the 5-minute default rather than settling at once.
+  return text !== "" && Number.isFinite(waitSeconds) && waitSeconds >= 0 ? { ...defaultTiming, waitMaxMs: waitSeconds * 1_000 } : defaultTiming;
+}
+
 export function backoffMs(timing: SettlerTiming, failures: number): number {
   return Math.min(timing.backoffMaxMs, timing.backoffBaseMs * 2 ** Math.min(Math.max(failures - 1, 0), 20));
 }

@@ -1,5 +1,5 @@
 /** The member portal's navigation, with the current page marked. */
-export function memberNav(current: "/" | "/rewards" | "/amas" | "/events" | "/access" | "/channels", community = false) {
+export function memberNav(current: "/" | "/rewards" | "/amas" | "/events" | "/access" | "/channels" | "/tokens", community = false) {
   return [
     { href: "/", label: "Home", current: current === "/" },
     { href: "/rewards", label: "Rewards", current: current === "/rewards" },
@@ -9,6 +9,7 @@ export function memberNav(current: "/" | "/rewards" | "/amas" | "/events" | "/ac
           { href: "/events", label: "Events", current: current === "/events" },
           { href: "/access", label: "Access", current: current === "/access" },
           { href: "/channels", label: "Channels", current: current === "/channels" },
+          { href: "/tokens", label: "Tokens", current: current === "/tokens" },
         ]
       : []),
   ];

@@ -102,25 +102,34 @@ mePayoutWalletRoutes.openapi(getPayoutWallet, async (c) => {
 });
 
 mePayoutWalletRoutes.openapi(pinPayoutWallet, async (c) => {
-  const member = signedInMember(c.get("principal"));
-  const { address } = c.req.valid("json");
-  // Only a wallet this member proved it holds (SIWE) may receive its tokens; the stored form is checksummed.
-  const [linked] = await drizzle(c.env.DB)
-    .select({ address: memberWallets.address })
-    .from(memberWallets)
-    .where(and(eq(memberWallets.programId, member.programId), eq(memberWallets.memberId, member.memberId), sql`lower(${memberWallets.address}) = ${address.toLowerCase()}`));
-  if (!linked) throw new ApiError(422, "wallet_not_linked", `${address} is not linked to you: link it first by signing a message with it (POST /v1/me/wallets), then pin it`);
-  const program = await programContext(c.env.DB, member.programId);
-  const reply = await callActor(c.env.MEMBER, member.memberId, (actor) => actor.pinPayoutWallet({ v: memberRpcVersion, program, address: linked.address, by: "member" }));
+  const reply = await pinLinkedPayoutWallet(c.env, signedInMember(c.get("principal")), c.req.valid("json").address);
   return c.json(actorReply<z.infer<typeof PinResultSchema>>(c, reply), 200);
 });
 
 mePayoutWalletRoutes.openapi(cancelRelink, async (c) => {
-  const member = signedInMember(c.get("principal"));
-  const program = await programContext(c.env.DB, member.programId);
-  const reply = await callActor(c.env.MEMBER, member.memberId, (actor) => actor.cancelPayoutRelink({ v: memberRpcVersion, program, by: "member" }));
+  const reply = await cancelMemberPayoutRelink(c.env, signedInMember(c.get("principal")));
   return c.json(actorReply<z.infer<typeof PinResultSchema>>(c, reply), 200);
 });
+
+type SignedIn = { memberId: string; programId: string };
+
+/** Pins one of the member's SIWE-linked wallets (422 wallet_not_linked otherwise); the portal's form calls it too. */
+export async function pinLinkedPayoutWallet(env: Env, member: SignedIn, address: string) {
+  // Only a wallet this member proved it holds (SIWE) may receive its tokens; the stored form is checksummed.
+  const [linked] = await drizzle(env.DB)
+    .select({ address: memberWallets.address })
+    .from(memberWallets)
+    .where(and(eq(memberWallets.programId, member.programId), eq(memberWallets.memberId, member.memberId), sql`lower(${memberWallets.address}) = ${address.toLowerCase()}`));
+  if (!linked) throw new ApiError(422, "wallet_not_linked", `${address} is not linked to you: link it first by signing a message with it (POST /v1/me/wallets), then pin it`);
+  const program = await programContext(env.DB, member.programId);
+  return callActor(env.MEMBER, member.memberId, (actor) => actor.pinPayoutWallet({ v: memberRpcVersion, program, address: linked.address, by: "member" }));
+}
+
+/** Cancels the member's payout wallet change still cooling off; the portal's form calls it too. */
+export async function cancelMemberPayoutRelink(env: Env, member: SignedIn) {
+  const program = await programContext(env.DB, member.programId);
+  return callActor(env.MEMBER, member.memberId, (actor) => actor.cancelPayoutRelink({ v: memberRpcVersion, program, by: "member" }));
+}
 
 /** Mounted under /v1/members. */
 export const memberPayoutWalletRoutes = new OpenAPIHono<AppEnv>({ defaultHook });

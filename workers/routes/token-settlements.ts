@@ -92,10 +92,16 @@ const listForMember = createRoute({
   responses: { 200: { description: "Payouts", content: { "application/json": { schema: PageSchema } } }, ...errorResponses(400, 401, 403, 404, 422) },
 });
 
-/** Cuts a payout in the member's actor; the key and the (empty) body make the request's fingerprint. */
-async function cut(env: Env, memberId: string, programId: string, key: string) {
+/** Cuts a payout in the member's actor; the key and the (empty) body make the request's fingerprint. The portal's form calls it too. */
+export async function cutMemberPayout(env: Env, memberId: string, programId: string, key: string) {
   const program = await programContext(env.DB, programId);
   return callActor(env.MEMBER, memberId, (member) => member.cutTokenPayout({ v: memberRpcVersion, idempotencyKey: key, requestHash: requestHash("token_payout", memberId, {}), program }));
+}
+
+/** Cuts nothing: what a cut would answer now (the points and tokens, or the refusal), for the portal to show. */
+export async function previewMemberPayout(env: Env, memberId: string, programId: string) {
+  const program = await programContext(env.DB, programId);
+  return callActor(env.MEMBER, memberId, (member) => member.cutTokenPayout({ v: memberRpcVersion, requestHash: requestHash("token_payout", memberId, {}), dryRun: true, program }));
 }
 
 async function page(env: Env, memberId: string, query: z.infer<typeof PayoutPageQuerySchema>) {
@@ -110,7 +116,7 @@ export const meTokenSettlementRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 meTokenSettlementRoutes.openapi(cutMine, async (c) => {
   const member = signedInMember(c.get("principal"));
-  const reply = await cut(c.env, member.memberId, member.programId, requireIdempotencyKey(c));
+  const reply = await cutMemberPayout(c.env, member.memberId, member.programId, requireIdempotencyKey(c));
   if (reply.status === 404) throw new ApiError(401, "session_expired", "This member no longer exists; sign in again");
   return c.json(actorReply<z.infer<typeof CutSchema>>(c, reply), 201);
 });
@@ -131,7 +137,7 @@ memberTokenSettlementRoutes.openapi(cutForMember, async (c) => {
   requireMemberId(id);
   const profile = await callActor(c.env.MEMBER, id, (member) => member.profile());
   if (profile.status === 404) throw new ApiError(404, "member_not_found", `No member ${id}`);
-  const reply = await cut(c.env, id, profile.body.programId, key);
+  const reply = await cutMemberPayout(c.env, id, profile.body.programId, key);
   return c.json(actorReply<z.infer<typeof CutSchema>>(c, reply), 201);
 });
 
