@@ -8,7 +8,7 @@ import { advance, cutNext, type StepContext } from "./settlement-steps";
 import { applySettlerSchema } from "./settler-schema";
 import { type IntentIntake, SettlerStore } from "./settler-store";
 import { type SettlerTiming, backoffMs, deploymentTiming } from "./settler-timing";
-import { type ChainSettlementView, type ReconciliationView, chainSettlementsPage, lastReconciliation } from "./settler-views";
+import { type ChainSettlementView, type ReconciliationView, chainSettlementsPage, lastReconciliation, payoutTransactions } from "./settler-views";
 
 export { chainSettlerName } from "./settler-name";
 
@@ -83,6 +83,11 @@ export class ChainSettler extends DurableObject<Env> {
 
   async chainSettlements(programId: string, beforeBatchId: number | null, limit: number): Promise<{ items: ChainSettlementView[]; nextCursor: number | null }> {
     return chainSettlementsPage(this.store, programId, beforeBatchId, limit);
+  }
+
+  /** The transaction each of these intents (at most 50) last went out in, for those sent: a member's payouts on their way. */
+  async payoutTransactions(intentIds: readonly string[]): Promise<Record<string, string>> {
+    return payoutTransactions(this.store, intentIds);
   }
 
   /** The last reconciliation run; given a program, only its members' differences and its settlements'. */

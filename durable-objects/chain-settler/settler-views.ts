@@ -107,3 +107,22 @@ export function lastReconciliation(store: SettlerStore, programId: string | null
     })),
   };
 }
+
+/** The most intents one lookup of their transactions takes (a SQL statement binds at most 100 values). */
+export const payoutTransactionsMax = 50;
+
+/**
+ * The transaction each intent last went out in, if it has been sent: what a member's page shows for a
+ * payout on its way (the final hash once final; until then the newest attempt, which a replacement may still change).
+ */
+export function payoutTransactions(store: SettlerStore, intentIds: readonly string[]): Record<string, string> {
+  const ids = intentIds.slice(0, payoutTransactionsMax);
+  if (ids.length === 0) return {};
+  const rows = store.all<{ intent_id: string; hash: string | null }>(
+    `SELECT i.intent_id, COALESCE(b.final_hash, (SELECT a.hash FROM attempts a WHERE a.batch_id = b.batch_id ORDER BY a.created_at_ms DESC, a.rowid DESC LIMIT 1)) AS hash
+     FROM intents i JOIN batches b ON b.batch_id = i.batch_id
+     WHERE i.intent_id IN (${ids.map(() => "?").join(",")}) AND b.state != 'abandoned'`,
+    ...ids,
+  );
+  return Object.fromEntries(rows.filter((row) => row.hash !== null).map((row) => [row.intent_id, row.hash!]));
+}

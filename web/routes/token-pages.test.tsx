@@ -1,4 +1,5 @@
-import { exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { SiweMessage } from "siwe";
 import { Wallet } from "ethers";
 import { describe, expect, it } from "vitest";
@@ -36,7 +37,33 @@ async function signedMessage(programId: string, wallet: { address: string; signM
   return { message, signature: await wallet.signMessage(message) };
 }
 
+/** The settler has the intent in a batch it sent as `hash` and has not seen final yet. */
+async function sentBySettler(intentId: string, hash: string) {
+  await runInDurableObject(env.CHAIN_SETTLER.getByName("settler"), (_settler, state) => {
+    const sql = state.storage.sql;
+    const batchId = sql
+      .exec<{ batch_id: number }>("INSERT INTO batches (settlement_id, state, recipients, recipient_count, total_amount, nonce, gas_limit, created_at_ms) VALUES (1, 'sent', '[]', 1, '1', 0, 200000, 0) RETURNING batch_id")
+      .one().batch_id;
+    sql.exec("INSERT INTO attempts (hash, batch_id, settlement_id, nonce, raw, max_fee_per_gas, max_priority_fee_per_gas, created_at_ms, sent_at_ms) VALUES (?, ?, 1, 0, '0x', '1', '1', 0, 0)", hash, batchId);
+    sql.exec("INSERT INTO intents (intent_id, member_id, program_id, address, points, token_amount, cut_at_ms, payload, state, batch_id, queued_at_ms) VALUES (?, 'm', 'p', '0x0000000000000000000000000000000000000001', 1, '1', 0, '{}', 'batched', ?, 0) ON CONFLICT (intent_id) DO UPDATE SET state = 'batched', batch_id = excluded.batch_id", intentId, batchId);
+  });
+}
+
 describe("the tokens page", () => {
+  it("links a payout on its way to the transaction it went out in, before it is final", async () => {
+    const member = await memberWithPoints();
+    const cut = await member.asMember("POST", "/v1/me/token-settlements", undefined, { "Idempotency-Key": "sent-link" });
+    expect(cut.status).toBe(201);
+    const intentId = cut.json.intentId as string;
+    expect((await page(member)).json).toContain("Waiting for the next batch");
+    await sentBySettler(intentId, hashOf(77));
+    const html = (await page(member)).json as string;
+    expect(html).toMatch(new RegExp(`data-testid="payouts-pending".*href="/tokens/tx/${hashOf(77)}"`, "s"));
+    const tx = await page(member, `/tokens/tx/${hashOf(77)}`);
+    expect(tx.status).toBe(200);
+    expect(tx.json).toContain("On its way");
+  });
+
   it("shows what can settle now, and the form turns those points into tokens once however often it is sent", async () => {
     const member = await memberWithPoints();
     const before = await page(member);

@@ -15,6 +15,7 @@ import { memberTokenFigures } from "../../workers/token/token-view";
 import { programNames } from "../member-data";
 import { memberPage } from "../member-session";
 import { TokenTxPage } from "../pages/token-tx-page";
+import { chainSettlerName } from "../../durable-objects/chain-settler/settler-name";
 import { type PayoutRow, type SettleNow, TokensPage } from "../pages/tokens-page";
 import { points } from "../words/formatting";
 import { payoutRefusalInWords, tokens } from "../words/token-words";
@@ -35,6 +36,17 @@ const txScanPagesMax = 10;
 const linkedWalletsMax = 50;
 
 type Member = { memberId: string; programId: string };
+
+/**
+ * A payout on its way learns its transaction from the member's actor only once final; until then the
+ * settler knows the transaction it went out in, so the page can link it as soon as it is sent.
+ */
+async function withSentTransactions(env: Env, payouts: PayoutRow[]): Promise<PayoutRow[]> {
+  const onTheirWay = payouts.filter((payout) => payout.status === "reserved" && !payout.txHash).map((payout) => payout.intentId);
+  if (onTheirWay.length === 0) return payouts;
+  const sent = await env.CHAIN_SETTLER.getByName(chainSettlerName).payoutTransactions(onTheirWay);
+  return payouts.map((payout) => (sent[payout.intentId] ? { ...payout, txHash: sent[payout.intentId] } : payout));
+}
 type Notice = { kind: "error" | "success"; text: string };
 
 /** Notices a redirect back to /tokens may name; anything else in the query shows nothing. */
@@ -76,7 +88,7 @@ async function tokensPage(env: Env, member: Member, notice?: Notice) {
       community={program.config.community !== undefined}
       timezone={profile.body.timezone}
       rules={rules}
-      payouts={page.payouts as PayoutRow[]}
+      payouts={await withSentTransactions(env, page.payouts as PayoutRow[])}
       settleNow={settleNow}
       payoutKey={crypto.randomUUID()}
       wallet={wallet}
@@ -144,7 +156,7 @@ tokenPages.get("/tokens/tx/:hash", memberPage, async (c) => {
   for (let scanned = 0; scanned < txScanPagesMax; scanned++) {
     const found = await callActor(c.env.MEMBER, member.memberId, (actor) => actor.tokenPayouts(payoutPageMax, beforeSeq));
     if (!found) throw new ApiError(401, "session_expired", "This member no longer exists; sign in again");
-    mine.push(...(found.payouts as PayoutRow[]).filter((payout) => payout.txHash?.toLowerCase() === hash.toLowerCase()));
+    mine.push(...(await withSentTransactions(c.env, found.payouts as PayoutRow[])).filter((payout) => payout.txHash?.toLowerCase() === hash.toLowerCase()));
     if (found.nextBeforeSeq === null) break;
     beforeSeq = found.nextBeforeSeq;
   }
