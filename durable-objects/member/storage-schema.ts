@@ -195,14 +195,16 @@ export const memberSchemaSteps: readonly string[] = [
    );
    CREATE INDEX chat_messages_day ON chat_messages (day, counted);`,
   // Issue 23. Points become tokens. A lot records the credit kind that earned it (settlement settles some
-  // kinds only); lots from before are labelled where their source says (a purchase, a community credit),
-  // others stay unknown and never settle. The pinned payout wallet is its audited history of changes.
+  // kinds only); lots from before are labelled where their source says (a purchase, a community credit,
+  // an adjustment), others (a cancelled redemption's) stay unknown and never settle. The pinned payout
+  // wallet is its audited history of changes.
   // A payout reserves points until the chain settles it or it is returned; its intent waits in
   // payout_outbox until the settlement Queue took it. Running totals keep token amounts (decimal
   // strings: base units pass 2^53) so reconciliation reads one row.
   `ALTER TABLE lots ADD COLUMN kind TEXT;
    UPDATE lots SET kind = 'purchase' WHERE source IN (SELECT id FROM purchases);
    UPDATE lots SET kind = (SELECT credit.kind FROM community_credits AS credit WHERE credit.kind || ':' || credit.source_id = lots.source) WHERE kind IS NULL;
+   UPDATE lots SET kind = 'adjustment' WHERE kind IS NULL AND source IN (SELECT id FROM adjustments);
    CREATE TABLE payout_wallet_changes (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      from_address TEXT,
