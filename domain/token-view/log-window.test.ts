@@ -12,6 +12,7 @@ describe("the watcher's reading window", () => {
     expect(nextRange(null, 10, 2_000)).toEqual({ fromBlock: 0, toBlock: 10 });
     expect(nextRange(10, 5_000, 2_000)).toEqual({ fromBlock: 11, toBlock: 2_010 });
     expect(nextRange(10, 10, 2_000)).toBeNull();
+    expect(nextRange(null, 25_000_000, 2_000, 24_990_000)).toEqual({ fromBlock: 24_990_000, toBlock: 24_991_999 });
   });
 
   it("rewinds to the newest stored block the chain still has", () => {

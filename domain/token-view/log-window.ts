@@ -14,8 +14,9 @@ export function confirmedHead(head: number, confirmations: number): number {
 }
 
 /** The next range after the cursor (the last block read), at most `rangeBlocksMax` blocks; null when caught up. */
-export function nextRange(cursor: number | null, confirmedHeadBlock: number, rangeBlocksMax: number): ReadRange | null {
-  const fromBlock = cursor === null ? 0 : cursor + 1;
+export function nextRange(cursor: number | null, confirmedHeadBlock: number, rangeBlocksMax: number, startBlock = 0): ReadRange | null {
+  // With no cursor yet, reading starts at the token's deployment block: no transfer of it is older.
+  const fromBlock = cursor === null ? startBlock : cursor + 1;
   if (fromBlock > confirmedHeadBlock) return null;
   return { fromBlock, toBlock: Math.min(confirmedHeadBlock, fromBlock + rangeBlocksMax - 1) };
 }

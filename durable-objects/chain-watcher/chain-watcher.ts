@@ -104,7 +104,7 @@ export class ChainWatcher extends DurableObject<Env> {
       for (let step = 0; step < rangesPerPollMax; step++) {
         const safeHead = confirmedHead(head, confirmations);
         const cursor = this.store.cursor();
-        const range = nextRange(cursor?.number ?? null, safeHead, widthBlocks);
+        const range = nextRange(cursor?.number ?? null, safeHead, widthBlocks, Math.max(0, Number(this.env.TOKEN_DEPLOY_BLOCK) || 0));
         if (!range) {
           if (cursor && (await reader.block(cursor.number))?.hash !== cursor.hash) {
             const report = await this.repairReorg(reader, nowMs);
