@@ -17,6 +17,15 @@ async function settle(intents: ReturnType<typeof intentFor>[]) {
   return runSettlerUntilIdle();
 }
 
+/** One member's intent, stored and cut into a batch that is not sent yet, and the token's counter before it. */
+async function cutOne(memberId: string, tokenAmount: bigint) {
+  const intent = members.reserve(intentFor(memberId, tokenAmount));
+  const countBefore = Number(await token().settledCount());
+  await settler().acceptIntents([intent]);
+  await settler().cutBatch(Date.now());
+  return { intent, countBefore };
+}
+
 beforeAll(async () => {
   await settler().configure({ pollMs: 0, backoffBaseMs: 10, backoffMaxMs: 200, deliveryRetryMs: 50, stuckAfterMs: 60_000 });
   await members.install();
@@ -96,11 +105,7 @@ describe("the chain settler on a real chain", () => {
   });
 
   it("does not mint twice when it crashes right after broadcasting, before recording the result", async () => {
-    const intent = intentFor("m-ivan", 3n * unit);
-    members.reserve(intent);
-    const countBefore = Number(await token().settledCount());
-    await settler().acceptIntents([intent]);
-    await settler().cutBatch(Date.now());
+    const { intent, countBefore } = await cutOne("m-ivan", 3n * unit);
     await crashNext(settler(), "UPDATE attempts SET sent_at_ms");
     await runDurableObjectAlarm(settler());
     const [attempt] = await settlerRows<{ sent_at_ms: number | null }>("SELECT a.sent_at_ms FROM attempts a JOIN intents i ON i.batch_id = a.batch_id WHERE i.intent_id = ?", intent.intentId);
@@ -111,10 +116,7 @@ describe("the chain settler on a real chain", () => {
   });
 
   it("backs off while the chain stops answering mid-batch and settles once it answers again", async () => {
-    const intent = members.reserve(intentFor("m-outage", 9n * unit));
-    const countBefore = Number(await token().settledCount());
-    await settler().acceptIntents([intent]);
-    await settler().cutBatch(Date.now());
+    const { intent, countBefore } = await cutOne("m-outage", 9n * unit);
     await runInDurableObject(settler(), (instance: ChainSettler) => {
       const chain = instance.chain;
       const broadcast = chain.broadcast.bind(chain);
@@ -142,11 +144,7 @@ describe("the chain settler on a real chain", () => {
   });
 
   it("re-signs the same settlement at a new nonce when another transaction takes its nonce", async () => {
-    const intent = intentFor("m-kim", 6n * unit);
-    members.reserve(intent);
-    const countBefore = Number(await token().settledCount());
-    await settler().acceptIntents([intent]);
-    await settler().cutBatch(Date.now());
+    const { intent, countBefore } = await cutOne("m-kim", 6n * unit);
     await runInDurableObject(settler(), (instance: ChainSettler) => {
       const chain = instance.chain;
       const broadcast = chain.broadcast.bind(chain);
@@ -170,10 +168,7 @@ describe("the chain settler on a real chain", () => {
   });
 
   it("never signs a batch under a new id after an earlier attempt minted it, whatever a racy read suggested", async () => {
-    const intent = members.reserve(intentFor("m-racy", 4n * unit));
-    const countBefore = Number(await token().settledCount());
-    await settler().acceptIntents([intent]);
-    await settler().cutBatch(Date.now());
+    const { intent, countBefore } = await cutOne("m-racy", 4n * unit);
     await runInDurableObject(settler(), (instance: ChainSettler) => {
       const chain = instance.chain;
       const receipt = chain.receipt.bind(chain);
@@ -220,7 +215,9 @@ describe("the chain settler on a real chain", () => {
     expect(batch.transactions.length).toBeGreaterThan(1);
     const [first, second] = batch.transactions;
     expect(BigInt(second.maxFeePerGas) * 1000n).toBeGreaterThanOrEqual(BigInt(first.maxFeePerGas) * 1125n);
-    expect(batch.finalTxHash).toBe(batch.transactions.at(-1)!.hash);
+    // A replacement minted, not the stuck first one. Which replacement depends on when the block was mined:
+    // the settler's own alarm may sign one more that the node then refuses, its nonce already used.
+    expect(batch.transactions.slice(1).map((tx) => tx.hash)).toContain(batch.finalTxHash);
   });
 
   it("bumps the fee at the same nonce while the node calls it too low, and mints once when it is enough", async () => {
