@@ -1,7 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { Contract, JsonRpcProvider, Network, Wallet, getAddress, hexlify, randomBytes } from "ethers";
+import { Contract, Wallet, getAddress, hexlify, randomBytes } from "ethers";
 import { rewardTokenAbi } from "../contracts/reward-token-abi";
+import { chainProvider } from "./token-chain";
 import type { PayoutIntent } from "../domain/token-settlement/payout-intent";
 import type { ChainSettler, SettlerStatus } from "../durable-objects/chain-settler/chain-settler";
 import type { PayoutLedger, TokenPayoutLedger } from "../durable-objects/chain-settler/member-payouts";
@@ -25,9 +26,7 @@ export function settlerRows<T>(query: string, ...bindings: SqlStorageValue[]): P
   return runInDurableObject(settler(), (_instance, state) => state.storage.sql.exec(query, ...bindings).toArray() as T[]);
 }
 
-export function chainProvider(): JsonRpcProvider {
-  return new JsonRpcProvider(env.CHAIN_RPC_URL, undefined, { staticNetwork: Network.from(Number(env.CHAIN_ID)), cacheTimeout: -1 });
-}
+export { chainProvider };
 
 export function token(signed = false): Contract {
   const provider = chainProvider();

@@ -9,7 +9,7 @@ import { Contract, type ContractTransactionResponse, JsonRpcProvider, Network, W
  */
 
 /** cacheTimeout -1: ethers would otherwise answer a repeated read (a nonce, a block) from a 250 ms cache. */
-export const chainProvider = () => new JsonRpcProvider(env.CHAIN_RPC_URL, undefined, { staticNetwork: Network.from(31337), cacheTimeout: -1 });
+export const chainProvider = () => new JsonRpcProvider(env.CHAIN_RPC_URL, undefined, { staticNetwork: Network.from(Number(env.CHAIN_ID)), cacheTimeout: -1 });
 
 export const token = (signer: Wallet) => new Contract(env.TOKEN_ADDRESS, rewardTokenAbi, signer);
 

@@ -13,12 +13,19 @@ export function tokensToUnits(tokens: string | number): bigint | null {
   return BigInt(whole) * unitsPerToken + BigInt(fraction.padEnd(tokenDecimals, "0"));
 }
 
-/** Base units as whole tokens, without trailing zeros ("12.5", "0", "100"). */
-export function unitsToTokens(units: bigint): string {
-  const whole = units / unitsPerToken;
-  const fraction = (units % unitsPerToken).toString().padStart(tokenDecimals, "0").replace(/0+$/, "");
-  return fraction === "" ? whole.toString() : `${whole}.${fraction}`;
+/** Base units as whole tokens for people to read: up to `decimalsShownMax` decimals (rounded down), trailing zeros dropped. */
+export function wholeTokens(units: bigint, decimalsShownMax = 6): string {
+  const negative = units < 0n;
+  const magnitude = negative ? -units : units;
+  const fraction = (magnitude % unitsPerToken).toString().padStart(tokenDecimals, "0").slice(0, decimalsShownMax).replace(/0+$/, "");
+  return `${negative ? "-" : ""}${magnitude / unitsPerToken}${fraction ? `.${fraction}` : ""}`;
 }
+
+/** Base units as whole tokens, exactly ("12.5", "0", "0.000000000000000001"). */
+export const unitsToTokens = (units: bigint): string => wholeTokens(units, tokenDecimals);
+
+/** Base units in whole tokens as a float: for sums, ratios and ordering in analytics only, never for money. */
+export const approximateTokens = (units: bigint): number => Number(units) / Number(unitsPerToken);
 
 /** Points at the program's rate, in base units: integer maths only (a float loses units past 2^53). */
 export function pointsToUnits(points: number, tokenUnitsPerPoint: string): bigint {

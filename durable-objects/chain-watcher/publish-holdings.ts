@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import { tokenHoldings } from "../../db/schema";
-import { approximateTokens } from "../../domain/token-view/token-units";
+import { approximateTokens } from "../../domain/token-settlement/token-units";
 import type { PublishableHolding } from "./watcher-store";
 
 /**

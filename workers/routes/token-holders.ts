@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { holdRatio } from "../../domain/token-view/holdings";
-import { approximateTokens } from "../../domain/token-view/token-units";
+import { approximateTokens } from "../../domain/token-settlement/token-units";
 import type { AppEnv } from "../app-env";
 import { requireAuth } from "../auth/require-auth";
 import { errorResponses } from "../errors/error-schemas";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { wholeTokens } from "../../domain/token-view/token-units";
+import { wholeTokens } from "../../domain/token-settlement/token-units";
 
 /** A token figure twice: exact base units (18 decimals, a decimal string) and whole tokens for people to read. */
 export const TokenFigureSchema = z
