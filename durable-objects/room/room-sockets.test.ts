@@ -2,19 +2,11 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../domain/rooms/frames";
-import { communityMember } from "../../test/community";
+import { scheduledRoom } from "../../test/rooms";
 
 // The room's sockets directly (the Worker's session check has its own tests in workers/routes/amas.test.ts).
 
 const clientCount = 200;
-
-async function scheduledRoom() {
-  const { context } = await communityMember("UTC");
-  const amaId = `ama_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
-  const room = env.ROOM.getByName(amaId);
-  await room.schedule({ amaId, program: context, hostMemberId: "mem_host", startsAtMs: Date.now(), plannedMs: 3_600_000, speakerCap: 8 });
-  return { amaId, room };
-}
 
 async function socketFor(room: DurableObjectStub<import("./room").Room>, memberId: string, tierRank = 0) {
   const response = await room.fetch("https://room/", { headers: { Upgrade: "websocket", "X-Member-Id": memberId, "X-Tier-Rank": String(tierRank) } });
