@@ -1,7 +1,8 @@
 import { vitestResults } from "./vitest-result";
 
-export type BroadcastSize = { sockets: number; flushesPerRun: number; flushMs: number; deliveredMs: number; flushRunsMs: number[] };
-export type BroadcastResult = { sizes: BroadcastSize[]; runs: number; ratio: number; deliveredRatio: number; ratioMax: number };
+/** One room size: the median broadcast's CPU with cold caches (the target's) and warm, and until every socket end read it. */
+export type BroadcastSize = { sockets: number; broadcastsPerRun: number; coldMs: number; warmMs: number; deliveredMs: number; coldRunsMs: number[]; warmRunsMs: number[] };
+export type BroadcastResult = { sizes: BroadcastSize[]; runs: number; sweepMb: number; ratio: number; warmRatio: number; deliveredRatio: number; ratioMax: number };
 export type HandsResult = { sockets: number; rounds: number; changes: number; perSecond: number; medianRoundPerSecond: number; roundsPerSecond: number[]; errors: number; target: number };
 
 /**
