@@ -57,4 +57,48 @@ describe("a broadcast in slices", () => {
     const everyChange = Array.from({ length: lastSeq }, (_, index) => index + 1);
     for (const seqs of seen) expect(seqs).toEqual(everyChange);
   });
+
+  it("closes a socket far behind and silent, skips one closed mid-broadcast, and still reaches every other socket", { timeout: 30_000 }, async () => {
+    const { room } = await scheduledRoom();
+    const socketCount = broadcastSliceSockets * 2 + 100;
+    const outcome = await runInDurableObject(room, async (instance, state) => {
+      const received = new Array<number>(socketCount).fill(0);
+      const closeCodes = new Map<number, number>();
+      for (let index = 0; index < socketCount; index++) {
+        const [client, server] = Object.values(new WebSocketPair());
+        const memberId = `mem_${String(index).padStart(24, "0")}`;
+        state.acceptWebSocket(server, [memberId]);
+        server.serializeAttachment({ memberId, tierRank: 0, ackSeq: 0, ackedAtMs: Date.now() } satisfies SocketMember);
+        client.accept();
+        client.addEventListener("message", () => received[index]++);
+        client.addEventListener("close", (event) => closeCodes.set(index, event.code));
+      }
+      const live = instance.live;
+      const sendSlice = live.sendSlice;
+      const behind: number[] = [];
+      live.sendSlice = (...slice) => {
+        sendSlice.apply(live, slice);
+        if (behind.length > 0) return;
+        // After the first slice, two sockets still to come turn out far behind and silent for long, and the
+        // room closes one of them itself, as a host's removal does.
+        const later = state.getWebSockets().filter((socket) => !slice[0].includes(socket));
+        for (const socket of later.slice(0, 2)) {
+          const member = socket.deserializeAttachment() as SocketMember;
+          socket.serializeAttachment({ ...member, ackedAtMs: 0 });
+          behind.push(Number(member.memberId.slice(4)));
+        }
+        later[0].close(4003, "removed by the host");
+      };
+      live.pending = { fromSeq: 1_000, toSeq: 1_000, events: [{ type: "room_started", atMs: Date.now() }] };
+      await live.flush();
+      live.sendSlice = sendSlice;
+      for (let wait = 0; wait < 200 && received.filter((count) => count === 1).length < socketCount - 2; wait++) await new Promise((resolve) => setTimeout(resolve, 25));
+      for (let wait = 0; wait < 200 && closeCodes.size < 2; wait++) await new Promise((resolve) => setTimeout(resolve, 25));
+      return { behind, received, closeCodes: Object.fromEntries(closeCodes) };
+    });
+    const [removed, lagging] = outcome.behind;
+    expect(outcome.closeCodes).toEqual({ [removed]: 4003, [lagging]: 4008 });
+    expect(outcome.received.filter((count, index) => count === 1 && !outcome.behind.includes(index))).toHaveLength(socketCount - 2);
+    expect(outcome.behind.map((index) => outcome.received[index])).toEqual([0, 0]);
+  });
 });

@@ -91,6 +91,8 @@ export class LiveBroadcaster<Change extends object, Frame extends object> {
   sendSlice(sockets: readonly WebSocket[], texts: readonly string[], toSeq: number): void {
     const now = Date.now();
     for (const socket of sockets) {
+      // Closed since the broadcast began (the host removed the member, the page went away): nothing to send, nothing to close again.
+      if (socket.readyState !== WebSocket.OPEN) continue;
       const member = socket.deserializeAttachment() as LiveSocketAttachment | null;
       // Behind by many changes AND silent for a while: a page that acknowledges on its heartbeats is never cut off for a busy actor.
       if (member && toSeq - member.ackSeq > socketLagMax && now - (member.ackedAtMs ?? 0) > socketAckStaleMs) {
