@@ -70,8 +70,12 @@ describe("a broadcast in slices", () => {
         state.acceptWebSocket(server, [memberId]);
         server.serializeAttachment({ memberId, tierRank: 0, ackSeq: 0, ackedAtMs: Date.now() } satisfies SocketMember);
         client.accept();
-        client.addEventListener("message", () => received[index]++);
-        client.addEventListener("close", (event) => closeCodes.set(index, event.code));
+        client.addEventListener("message", () => {
+          received[index]++;
+        });
+        client.addEventListener("close", (event) => {
+          closeCodes.set(index, event.code);
+        });
       }
       const live = instance.live;
       const sendSlice = live.sendSlice;
