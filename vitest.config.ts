@@ -44,6 +44,7 @@ async function workerdProject(name: string, include: string[], overrides: { bind
             // The bench's in-process room figures (bench/room-*.test.ts): socket counts and rounds.
             BENCH_ROOM_BROADCAST_SOCKETS: process.env.BENCH_ROOM_BROADCAST_SOCKETS ?? "",
             BENCH_ROOM_BROADCAST_RUNS: process.env.BENCH_ROOM_BROADCAST_RUNS ?? "",
+            BENCH_ROOM_CACHE_SWEEP_MB: process.env.BENCH_ROOM_CACHE_SWEEP_MB ?? "",
             BENCH_ROOM_HAND_SOCKETS: process.env.BENCH_ROOM_HAND_SOCKETS ?? "",
             BENCH_ROOM_HAND_ROUNDS: process.env.BENCH_ROOM_HAND_ROUNDS ?? "",
             // The bench's settlements per minute (bench/settlement-throughput.test.ts): members per round and rounds.
